@@ -1,0 +1,108 @@
+"""Allocation from site pools: lowest free, stable (existing allocations never move).
+
+Pure: computes `Edit`s; `model.yamlio` writes them. Other allocators (numbers,
+public blocks) register in `ALLOCATORS` and see what earlier ones allocated in the
+same run through the shared `Ledger`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from ..model.base import parse_int_range
+from ..model.estate import Estate
+from ..model.occupier import Contract, Occupier
+from ..model.rules import Period, holding, overlaps, torn_down
+from ..model.site import Site
+from ..model.yamlio import Edit
+
+
+@dataclass
+class Ledger:
+    """What each site has handed out, and when: (site, kind) -> [(value, period)]."""
+
+    held: dict[tuple[str, str], list[tuple[str, Period]]] = field(
+        default_factory=lambda: defaultdict(list))
+
+    def hold(self, site: str, kind: str, value: str, period: Period) -> None:
+        self.held[(site, kind)].append((value, period))
+
+    def free(self, site: str, kind: str, value: str, period: Period) -> bool:
+        return not any(v == value and overlaps(p, period) for v, p in self.held[(site, kind)])
+
+
+@dataclass(frozen=True)
+class AllocationError:
+    file: str
+    path: tuple[str | int, ...]
+    message: str
+
+
+Allocator = Callable[[Estate, Ledger, Occupier, int, Contract, Site],
+                     Iterator[Edit | AllocationError]]
+
+
+def build_ledger(estate: Estate) -> Ledger:
+    ledger = Ledger()
+    for occ in estate.occupiers.values():
+        for c in occ.contracts:
+            p = holding(c)
+            if c.network:
+                ledger.hold(c.site, "vlan", str(c.network.vlan), p)
+                ledger.hold(c.site, "subnet", c.network.subnet, p)
+            if c.public_ip:
+                ledger.hold(c.site, "vlan", str(c.public_ip.vlan), p)
+                ledger.hold(c.site, "public", c.public_ip.block, p)
+    return ledger
+
+
+def free_vlan(ledger: Ledger, site: Site, period: Period) -> int | None:
+    lo, hi = parse_int_range(site.pools.occupier_vlans, 2, 4094)
+    for vid in range(lo, hi + 1):
+        if ledger.free(site.id, "vlan", str(vid), period):
+            return vid
+    return None
+
+
+def allocate_network(estate: Estate, ledger: Ledger, occ: Occupier, ci: int, c: Contract,
+                     site: Site) -> Iterator[Edit | AllocationError]:
+    if c.network or not c.needs_network() or torn_down(c):
+        return
+    file = estate.occupier_file[occ.id]
+    period = holding(c)
+    vid = free_vlan(ledger, site, period)
+    subnet = next((str(n) for n in ipaddress.IPv4Network(site.pools.private).subnets(new_prefix=24)
+                   if ledger.free(site.id, "subnet", str(n), period)), None)
+    if vid is None or subnet is None:
+        what = "VLAN" if vid is None else "/24"
+        yield AllocationError(file, ("contracts", ci), f"no free {what} left in the pools of "
+                              f"{site.id}: widen the pool in sites/{site.id}.yaml")
+        return
+    ledger.hold(site.id, "vlan", str(vid), period)
+    ledger.hold(site.id, "subnet", subnet, period)
+    yield Edit(file, ("contracts", ci), "network", {"vlan": vid, "subnet": subnet},
+               after=("services", "occupancies", "deprovision_on_end", "end", "start"),
+               describe=f"{occ.id}@{site.id}: VLAN {vid}, subnet {subnet}")
+
+
+ALLOCATORS: list[Allocator] = [allocate_network]
+
+
+def plan_allocations(estate: Estate) -> tuple[list[Edit], list[AllocationError]]:
+    """Every allocation the estate is missing, in a stable order."""
+    ledger = build_ledger(estate)
+    edits: list[Edit] = []
+    errors: list[AllocationError] = []
+    contracts = sorted(((c.start, occ.id, ci, occ, c) for occ in estate.occupiers.values()
+                        for ci, c in enumerate(occ.contracts)), key=lambda t: t[:3])
+    for allocator in ALLOCATORS:
+        for _start, _oid, ci, occ, c in contracts:
+            site = estate.sites.get(c.site)
+            if site is None:
+                continue
+            for item in allocator(estate, ledger, occ, ci, c, site):
+                (edits if isinstance(item, Edit) else errors).append(item)
+    return edits, errors

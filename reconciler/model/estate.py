@@ -1,0 +1,94 @@
+"""The whole estate: every site and occupier file of a repository, validated."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, InputIssue
+from .loader import SourceFile, read_yaml, validate_model
+from .occupier import Occupier
+from .site import Site
+
+SITES_DIR = "sites"
+OCCUPIERS_DIR = "occupiers"
+
+
+@dataclass
+class Estate:
+    root: Path
+    sites: dict[str, Site] = field(default_factory=dict)
+    occupiers: dict[str, Occupier] = field(default_factory=dict)
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    site_file: dict[str, str] = field(default_factory=dict)
+    occupier_file: dict[str, str] = field(default_factory=dict)
+    broken_files: set[str] = field(default_factory=set)
+
+    def issue(self, file: str, path: Sequence[str | int], rule: str, message: str) -> InputIssue:
+        src = self.files.get(file)
+        line, col = src.locate(path) if src else (1, 1)
+        return InputIssue(file, line, col, rule, message)
+
+    def occupier_issue(self, occ: str, path: Sequence[str | int], rule: str,
+                       message: str) -> InputIssue:
+        return self.issue(self.occupier_file[occ], path, rule, message)
+
+    def site_issue(self, site: str, path: Sequence[str | int], rule: str,
+                   message: str) -> InputIssue:
+        return self.issue(self.site_file[site], path, rule, message)
+
+    def broken_site_ids(self) -> set[str]:
+        """Ids of site files that failed to load (so references to them don't cascade)."""
+        return {Path(f).stem for f in self.broken_files if f.startswith(SITES_DIR + "/")}
+
+
+def _yaml_files(root: Path, sub: str) -> list[Path]:
+    d = root / sub
+    if not d.is_dir():
+        return []
+    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_files(root: Path) -> tuple[Estate, list[InputIssue]]:
+    """Parse and schema-validate every file; cross-file rules are not run here."""
+    estate = Estate(root=root)
+    issues: list[InputIssue] = []
+    for sub, model in ((SITES_DIR, Site), (OCCUPIERS_DIR, Occupier)):
+        for path in _yaml_files(root, sub):
+            rel = f"{sub}/{path.name}"
+            src, errs = read_yaml(path, rel)
+            if src is None:
+                issues += errs
+                estate.broken_files.add(rel)
+                continue
+            estate.files[rel] = src
+            obj, errs = validate_model(model, src)
+            if obj is None:
+                issues += errs
+                estate.broken_files.add(rel)
+                continue
+            if obj.id != path.stem:
+                issues.append(estate.issue(rel, ("id",), "file-name",
+                                           f"id {obj.id!r} must match the file name {path.stem!r}"))
+            if isinstance(obj, Site):
+                estate.sites[obj.id] = obj
+                estate.site_file[obj.id] = rel
+            else:
+                estate.occupiers[obj.id] = obj
+                estate.occupier_file[obj.id] = rel
+    if not (root / SITES_DIR).is_dir():
+        issues.append(InputIssue(SITES_DIR, 1, 1, "layout",
+                                 f"no {SITES_DIR}/ folder in {root}: is --repo right?"))
+    return estate, issues
+
+
+def load_estate(root: Path, *, check_allocations: bool = True) -> Estate:
+    """Load, validate and check every cross-file rule; raise InputError with all issues."""
+    from .rules import check_estate
+
+    estate, issues = load_files(root)
+    issues += check_estate(estate, check_allocations=check_allocations)
+    if issues:
+        raise InputError(issues)
+    return estate

@@ -1,0 +1,212 @@
+"""YAML loading that remembers where every value came from.
+
+ruamel.yaml's round-trip loader keeps line/column on every mapping and sequence,
+so a pydantic error path (`contracts.0.occupancies.1.space`) can be turned back
+into `occupiers/acme.yaml:14:7`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ..errors import InputIssue
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class SourceFile:
+    """One loaded estate file: its path relative to the repo and the raw tree."""
+
+    path: str
+    data: Any
+
+    def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
+        """1-based (line, col) of the deepest node on `path` that exists."""
+        return locate(self.data, path)
+
+
+def locate(data: Any, path: Sequence[str | int]) -> tuple[int, int]:
+    line, col = 0, 0
+    node = data
+    for step in path:
+        if isinstance(node, CommentedMap):
+            key = step
+            if key not in node and isinstance(step, int):
+                key = str(step)
+            if key not in node:
+                break
+            try:
+                kl, kc = node.lc.key(key)
+            except (KeyError, TypeError):
+                break
+            line, col = kl, kc
+            child = node[key]
+            # Point at the value when it is a scalar on the same line, else at the key.
+            if not isinstance(child, (CommentedMap, CommentedSeq)):
+                try:
+                    line, col = node.lc.value(key)
+                except (KeyError, TypeError):
+                    pass
+            node = child
+        elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
+            try:
+                line, col = node.lc.item(step)
+            except (KeyError, TypeError, IndexError):
+                break
+            node = node[step]
+        else:
+            break
+    return line + 1, col + 1
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.allow_duplicate_keys = False
+    return y
+
+
+def _check_tree(data: Any, file: str) -> list[InputIssue]:
+    """Refuse aliases (billion-laughs bombs) and absurdly large trees."""
+    issues: list[InputIssue] = []
+    seen: set[int] = set()
+    count = 0
+    stack: list[tuple[Any, Path_]] = [(data, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, (CommentedMap, CommentedSeq, dict, list)):
+            if id(node) in seen:
+                line, col = locate(data, path)
+                issues.append(InputIssue(file, line, col, "yaml-alias",
+                                         "YAML anchors/aliases are not allowed in estate files; "
+                                         "write the value out"))
+                return issues
+            seen.add(id(node))
+        count += 1
+        if count > MAX_NODES:
+            issues.append(InputIssue(file, 1, 1, "yaml-size",
+                                     f"more than {MAX_NODES} values in one file"))
+            return issues
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if not isinstance(k, str):
+                    line, col = locate(data, path)
+                    issues.append(InputIssue(file, line, col, "yaml-key",
+                                             f"key {k!r} must be a string"))
+                stack.append((v, (*path, str(k))))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                stack.append((v, (*path, i)))
+    return issues
+
+
+def plain(data: Any) -> Any:
+    """ruamel's commented containers and scalar subclasses -> plain Python."""
+    if isinstance(data, dict):
+        return {str(k): plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [plain(v) for v in data]
+    if isinstance(data, bool):
+        return bool(data)
+    if isinstance(data, int):
+        return int(data)
+    if isinstance(data, float):
+        return float(data)
+    if isinstance(data, str):
+        return str(data)
+    if isinstance(data, dt.datetime):
+        return data
+    if isinstance(data, dt.date):
+        return dt.date(data.year, data.month, data.day)
+    return data
+
+
+def read_yaml(path: Path, rel: str) -> tuple[SourceFile | None, list[InputIssue]]:
+    """Parse one file; never raises for bad content."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [InputIssue(rel, 1, 1, "yaml-size",
+                                     f"file is {size} bytes; the limit is {MAX_FILE_BYTES}")]
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [InputIssue(rel, 1, 1, "yaml-encoding", f"not UTF-8 ({exc.reason})")]
+    except OSError as exc:
+        return None, [InputIssue(rel, 1, 1, "file", f"cannot read: {exc.strerror}")]
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = (exc.problem or exc.context or "invalid YAML").strip()
+        return None, [InputIssue(rel, line, col, "yaml-syntax", what)]
+    except (YAMLError, RecursionError, ValueError) as exc:
+        return None, [InputIssue(rel, 1, 1, "yaml-syntax", str(exc).splitlines()[0][:200])]
+    if not isinstance(data, CommentedMap):
+        return None, [InputIssue(rel, 1, 1, "schema", "the file must be a YAML mapping")]
+    issues = _check_tree(data, rel)
+    if issues:
+        return None, issues
+    return SourceFile(rel, data), []
+
+
+def validate_model(model: type[BaseModel], src: SourceFile) -> tuple[Any, list[InputIssue]]:
+    """Validate a file against its schema; every error located at file:line:col."""
+    try:
+        return model.model_validate(plain(src.data)), []
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            # Pydantic adds the union member or validator name to the path: drop non-data steps.
+            data_loc = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(
+                ("function-", "union[", "list[", "dict[", "str", "int", "tagged-union")))
+            line, col = src.locate(data_loc)
+            where = ".".join(str(p) for p in data_loc) or "(top)"
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                allowed = _allowed_keys(model, data_loc[:-1])
+                msg = f"unknown key {data_loc[-1]!r}" + (f"; allowed: {allowed}" if allowed else "")
+            elif err["type"] == "missing":
+                msg = f"missing required key {data_loc[-1]!r}"
+            issues.append(InputIssue(src.path, line, col, "schema", f"{where}: {msg}"))
+        return None, issues
+
+
+def _allowed_keys(model: type[BaseModel], path: tuple[str | int, ...]) -> str:
+    """Names of the fields of the sub-model at `path` (best effort, for messages)."""
+    current: Any = model
+    for step in path:
+        if isinstance(step, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or step not in fields:
+            return ""
+        current = _inner_model(fields[step].annotation)
+        if current is None:
+            return ""
+    fields = getattr(current, "model_fields", None)
+    return ", ".join(fields) if fields else ""
+
+
+def _inner_model(annotation: Any) -> Any:
+    from typing import get_args
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None

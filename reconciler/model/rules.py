@@ -1,0 +1,317 @@
+"""Cross-file rules of domain.md; each issue names the file, line and rule.
+
+Rule ids in messages follow domain.md's numbering ("rule 4") so an operator can
+look the rule up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from ..errors import InputIssue
+from .base import number_range_bounds, parse_int_range
+from .estate import Estate
+from .occupier import Contract
+from .site import INTERFACE_RE, Site, expand_port_ref
+
+FOREVER = dt.date.max
+Period = tuple[dt.date, dt.date]
+
+
+def holding(c: Contract) -> Period:
+    """When a contract holds its allocations: until its end only if it tears down."""
+    return c.start, (c.end if c.end and c.deprovision_on_end else FOREVER)
+
+
+def overlaps(a: Period, b: Period) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def torn_down(c: Contract) -> bool:
+    """An ended contract that asked for teardown needs no allocation any more."""
+    return bool(c.end and c.deprovision_on_end and c.end < dt.date.today())
+
+
+def in_number_ranges(site: Site, number: str) -> bool:
+    n = int(number[1:])
+    for rng in site.pools.numbers:
+        first, last, digits = number_range_bounds(rng)
+        if len(number) - 1 == digits and first <= n <= last:
+            return True
+    return False
+
+
+def check_estate(estate: Estate, *, check_allocations: bool = True) -> list[InputIssue]:
+    issues: list[InputIssue] = []
+    for site in estate.sites.values():
+        issues += list(_site_rules(estate, site))
+    issues += list(_occupier_rules(estate, check_allocations))
+    issues += list(_unique_rules(estate))
+    return issues
+
+
+def _site_rules(estate: Estate, site: Site) -> Iterator[InputIssue]:
+    def err(path: tuple[str | int, ...], rule: str, msg: str) -> InputIssue:
+        return estate.site_issue(site.id, path, rule, msg)
+
+    lo, hi = parse_int_range(site.pools.occupier_vlans, 2, 4094)
+    for name, vid in (("vacant", site.vacant.vlan), ("voice_vlan", site.voice_vlan)):
+        if vid is not None and lo <= vid <= hi:
+            path: tuple[str | int, ...] = ("vacant", "vlan") if name == "vacant" else ("voice_vlan",)
+            yield err(path, "site-vlans", f"{name} VLAN {vid} lies inside the occupier pool "
+                      f"{lo}-{hi}; site VLANs must be outside it")
+    if site.switches and not any(s.role == "core" for s in site.switches.values()):
+        yield err(("switches",), "site-core", "a site with switches needs one switch with role: core "
+                  "(it carries the occupier gateways)")
+    seen_ports: dict[tuple[str, str], str] = {}
+    space_ids: set[str] = set()
+    for sw_name, sw in site.switches.items():
+        for i, up in enumerate(sw.uplinks):
+            seen_ports[(sw_name, up)] = "uplink"
+    for fi, floor in enumerate(site.floors):
+        for si, space in enumerate(floor.spaces):
+            base: tuple[str | int, ...] = ("floors", fi, "spaces", si)
+            if space.id in space_ids:
+                yield err((*base, "id"), "unique-space", f"space {space.id!r} is defined twice")
+            space_ids.add(space.id)
+            for pi, entry in enumerate(space.ports):
+                ppath = (*base, "ports", pi)
+                try:
+                    sw_name, ifaces = expand_port_ref(entry.port)
+                except ValueError as exc:
+                    yield err(ppath, "port-ref", str(exc))
+                    continue
+                sw = site.switches.get(sw_name)
+                if sw is None:
+                    yield err(ppath, "port-ref", f"switch {sw_name!r} is not defined in this site; "
+                              f"switches: {', '.join(site.switches) or 'none'} (rule 1)")
+                    continue
+                for iface in ifaces:
+                    if not re.fullmatch(INTERFACE_RE[sw.platform], iface):
+                        yield err(ppath, "port-ref", f"{iface!r} is not a {sw.platform.value} "
+                                  "interface name (use the full name, e.g. Ethernet1 or "
+                                  "GigabitEthernet1/0/1)")
+                        break
+                    other = seen_ports.get((sw_name, iface))
+                    if other:
+                        yield err(ppath, "port-ref", f"{sw_name}:{iface} is already used by "
+                                  f"{other}; a switch port belongs to one space")
+                        break
+                    seen_ports[(sw_name, iface)] = f"space {space.id}"
+    for ri, rng in enumerate(site.pools.numbers):
+        for rj, other_rng in enumerate(site.pools.numbers[:ri]):
+            a1, a2, ad = number_range_bounds(rng)
+            b1, b2, bd = number_range_bounds(other_rng)
+            if ad == bd and a1 <= b2 and b1 <= a2:
+                yield err(("pools", "numbers", ri), "number-range", f"overlaps range {rj + 1}")
+
+
+def _occupier_rules(estate: Estate, check_allocations: bool) -> Iterator[InputIssue]:
+    broken_sites = estate.broken_site_ids()
+    for occ in estate.occupiers.values():
+        def err(path: tuple[str | int, ...], rule: str, msg: str, _o: str = occ.id) -> InputIssue:
+            return estate.occupier_issue(_o, path, rule, msg)
+
+        emails = {u.email for u in occ.users}
+        seen_sites: set[str] = set()
+        wifi_sites: set[str] = set()
+        for ci, c in enumerate(occ.contracts):
+            cp: tuple[str | int, ...] = ("contracts", ci)
+            if c.site in seen_sites:
+                yield err((*cp, "site"), "one-contract-per-site",
+                          f"a second contract at site {c.site!r}; one contract per occupier per "
+                          "site (rule 2): put services and occupancies under the first")
+            seen_sites.add(c.site)
+            if c.services.wifi_secure:
+                wifi_sites.add(c.site)
+            site = estate.sites.get(c.site)
+            if site is None:
+                if c.site not in broken_sites:
+                    yield err((*cp, "site"), "site-exists",
+                              f"site {c.site!r} does not exist; sites: "
+                              f"{', '.join(sorted(estate.sites)) or 'none'} (rule 1)")
+                continue
+            yield from _contract_rules(estate, occ.id, cp, c, site, emails, check_allocations)
+        for ui, u in enumerate(occ.users):
+            if u.home_site and u.home_site not in seen_sites:
+                yield err(("users", ui, "home_site"), "site-exists",
+                          f"home_site {u.home_site!r} is not a site this occupier has a contract at")
+            if u.wifi_secure and not wifi_sites:
+                yield err(("users", ui, "wifi_secure"), "wifi-service",
+                          "the user has wifi_secure but no contract has the wifi_secure service")
+        names: set[str] = set()
+        for di, d in enumerate(occ.devices):
+            if d.name in names:
+                yield err(("devices", di, "name"), "unique-device", f"device {d.name!r} twice")
+            names.add(d.name)
+            if d.site not in seen_sites:
+                yield err(("devices", di, "site"), "site-exists",
+                          f"device site {d.site!r} is not a site this occupier has a contract at")
+                continue
+            c = occ.contract_at(d.site)
+            if d.reservation and c and c.network:
+                net = ipaddress.IPv4Network(c.network.subnet)
+                addr = ipaddress.IPv4Address(d.reservation)
+                if addr not in net or not 2 <= int(addr) - int(net.network_address) <= 20:
+                    yield err(("devices", di, "reservation"), "reservation",
+                              f"{d.reservation} must be a kept host (.2-.20) of {c.network.subnet}")
+        seen_emails: set[str] = set()
+        for ui, u in enumerate(occ.users):
+            if u.email in seen_emails:
+                yield err(("users", ui, "email"), "unique-email", f"user {u.email} twice")
+            seen_emails.add(u.email)
+
+
+def _contract_rules(estate: Estate, occ_id: str, cp: tuple[str | int, ...], c: Contract,
+                    site: Site, emails: set[str],
+                    check_allocations: bool) -> Iterator[InputIssue]:
+    def err(path: tuple[str | int, ...], rule: str, msg: str) -> InputIssue:
+        return estate.occupier_issue(occ_id, path, rule, msg)
+
+    spaces = site.spaces()
+    for oi, o in enumerate(c.occupancies):
+        op = (*cp, "occupancies", oi)
+        if o.space not in spaces:
+            yield err((*op, "space"), "space-exists", f"space {o.space!r} does not exist at "
+                      f"{site.id}; spaces: {', '.join(spaces) or 'none'} (rule 1)")
+        elif spaces[o.space].status == "unavailable":
+            yield err((*op, "space"), "space-available", f"space {o.space!r} is unavailable")
+        if o.move_in < c.start:
+            yield err((*op, "move_in"), "occupancy-dates",
+                      f"move_in {o.move_in} is before the contract start {c.start} (rule 3)")
+        if c.end and (o.move_out or FOREVER) > c.end and o.move_out is not None:
+            yield err((*op, "move_out"), "occupancy-dates",
+                      f"move_out {o.move_out} is after the contract end {c.end} (rule 3)")
+    lo, hi = parse_int_range(site.pools.occupier_vlans, 2, 4094)
+    if c.network:
+        if not lo <= c.network.vlan <= hi:
+            yield err((*cp, "network", "vlan"), "vlan-pool",
+                      f"VLAN {c.network.vlan} is outside the site pool {lo}-{hi}")
+        if not ipaddress.IPv4Network(c.network.subnet).subnet_of(
+                ipaddress.IPv4Network(site.pools.private)):
+            yield err((*cp, "network", "subnet"), "subnet-pool",
+                      f"{c.network.subnet} is outside the site's private pool {site.pools.private}")
+    elif check_allocations and c.needs_network() and not torn_down(c):
+        yield err(cp, "allocation-missing", f"contract at {site.id} needs a VLAN and subnet: "
+                  "run `reconciler allocate`")
+    if c.public_ip:
+        block = ipaddress.IPv4Network(c.public_ip.block)
+        if not any(block.subnet_of(ipaddress.IPv4Network(p)) for p in site.pools.public):
+            yield err((*cp, "public_ip", "block"), "public-pool",
+                      f"{block} is outside the site's public blocks")
+        if any(block.overlaps(ipaddress.IPv4Network(r)) for r in site.pools.public_reserved):
+            yield err((*cp, "public_ip", "block"), "public-reserved", f"{block} overlaps a reserved block")
+        if not lo <= c.public_ip.vlan <= hi:
+            yield err((*cp, "public_ip", "vlan"), "vlan-pool",
+                      f"VLAN {c.public_ip.vlan} is outside the site pool {lo}-{hi}")
+        if not c.services.public_ip:
+            yield err((*cp, "public_ip"), "public-service", "a public block without the public_ip service")
+    elif check_allocations and c.services.public_ip and not torn_down(c):
+        yield err((*cp, "services", "public_ip"), "allocation-missing",
+                  "the public_ip service needs a block: run `reconciler allocate`")
+    if not c.dhcp and not c.services.public_ip:
+        yield err((*cp, "dhcp"), "dhcp-off", "dhcp: false is allowed only with a public_ip service "
+                  "(the occupier's own router then serves addresses)")
+    yield from _voice_rules(err, cp, c, site, emails)
+
+
+def _voice_rules(err, cp, c: Contract, site: Site, emails: set[str]) -> Iterator[InputIssue]:  # type: ignore[no-untyped-def]
+    voice = c.services.voice
+    if (c.numbers or c.main_number) and voice is None:
+        yield err((*cp, "numbers" if c.numbers else "main_number"), "voice-service",
+                  "numbers need a voice service on the contract")
+    if voice and len(c.numbers) > voice.lines:
+        yield err((*cp, "numbers"), "voice-lines", f"{len(c.numbers)} numbers exceed the "
+                  f"{voice.lines} voice lines of the contract (rule 7)")
+    ext_pool = parse_int_range(site.pools.extensions, 100, 99999) if site.pools.extensions else None
+    for ni, n in enumerate(c.numbers):
+        np_ = (*cp, "numbers", ni)
+        if not in_number_ranges(site, n.number):
+            yield err((*np_, "number"), "number-range",
+                      f"{n.number} is not in the site's number ranges (rule 8)")
+        if n.user and n.user not in emails:
+            yield err((*np_, "user"), "user-exists", f"user {n.user} is not in this occupier's users")
+        if n.extension is not None and ext_pool and not ext_pool[0] <= n.extension <= ext_pool[1]:
+            yield err((*np_, "extension"), "extension-pool",
+                      f"extension {n.extension} is outside the site pool {site.pools.extensions}")
+        if c.main_number and n.number == c.main_number.number:
+            yield err((*np_, "number"), "main-number", "the main number is inbound only and "
+                      "cannot also be a user's number (rule 6)")
+    if c.main_number and not in_number_ranges(site, c.main_number.number):
+        yield err((*cp, "main_number"), "number-range",
+                  f"{c.main_number.number} is not in the site's number ranges (rule 8)")
+
+
+def _unique_rules(estate: Estate) -> Iterator[InputIssue]:
+    """Rule 5: no two occupiers hold the same resource at one site at the same time."""
+    held: dict[tuple[str, str, str], list[tuple[str, tuple[str | int, ...], Period]]] = \
+        defaultdict(list)
+    spaces: dict[tuple[str, str], list[tuple[str, tuple[str | int, ...], Period]]] = \
+        defaultdict(list)
+    for occ in estate.occupiers.values():
+        for ci, c in enumerate(occ.contracts):
+            cp: tuple[str | int, ...] = ("contracts", ci)
+            period = holding(c)
+            items: list[tuple[str, str, tuple[str | int, ...]]] = []
+            if c.network:
+                items += [("VLAN", str(c.network.vlan), (*cp, "network", "vlan")),
+                          ("subnet", c.network.subnet, (*cp, "network", "subnet"))]
+            if c.public_ip:
+                items += [("VLAN", str(c.public_ip.vlan), (*cp, "public_ip", "vlan")),
+                          ("public block", c.public_ip.block, (*cp, "public_ip", "block"))]
+            if c.main_number:
+                items.append(("number", c.main_number.number, (*cp, "main_number")))
+            for ni, n in enumerate(c.numbers):
+                items.append(("number", n.number, (*cp, "numbers", ni, "number")))
+                if n.extension is not None:
+                    items.append(("extension", str(n.extension), (*cp, "numbers", ni, "extension")))
+            for what, value, path in items:
+                held[(c.site, what, value)].append((occ.id, path, period))
+            for oi, o in enumerate(c.occupancies):
+                end = o.move_out or (c.end if c.end and c.deprovision_on_end else FOREVER)
+                spaces[(c.site, o.space)].append(
+                    (occ.id, (*cp, "occupancies", oi, "space"), (o.move_in, end)))
+    for (site, what, value), holders in held.items():
+        for i, (occ, path, period) in enumerate(holders):
+            for other, opath, operiod in holders[:i]:
+                if (other, opath) != (occ, path) and overlaps(period, operiod):
+                    who = "this occupier" if other == occ else f"occupier {other!r}"
+                    yield estate.occupier_issue(
+                        occ, path, f"unique-{what.replace(' ', '-').lower()}",
+                        f"{what} {value} at {site} is also held by {who} (rule 5)")
+                    break
+    for (site, space), leases in spaces.items():
+        for i, (occ, path, period) in enumerate(leases):
+            for other, _opath, operiod in leases[:i]:
+                if overlaps(period, operiod):
+                    yield estate.occupier_issue(
+                        occ, path, "space-overlap",
+                        f"space {space} at {site} is leased to {other!r} from {operiod[0]} to "
+                        f"{'open end' if operiod[1] == FOREVER else operiod[1]}; leases of one "
+                        "space must not overlap (rule 4)")
+                    break
+    seen_email: dict[str, str] = {}
+    seen_mac: dict[str, str] = {}
+    for occ in estate.occupiers.values():
+        for ui, u in enumerate(occ.users):
+            if u.email in seen_email and seen_email[u.email] != occ.id:
+                yield estate.occupier_issue(occ.id, ("users", ui, "email"), "unique-email",
+                                            f"{u.email} is already a user of "
+                                            f"{seen_email[u.email]!r} (rule 5)")
+            seen_email.setdefault(u.email, occ.id)
+        macs: list[tuple[str, tuple[str | int, ...]]] = [
+            (d.mac, ("devices", di, "mac")) for di, d in enumerate(occ.devices)]
+        for ci, c in enumerate(occ.contracts):
+            for ni, n in enumerate(c.numbers):
+                if n.handset:
+                    macs.append((n.handset.mac, ("contracts", ci, "numbers", ni, "handset", "mac")))
+        for mac, path in macs:
+            if mac in seen_mac:
+                yield estate.occupier_issue(occ.id, path, "unique-mac",
+                                            f"MAC {mac} is already used by {seen_mac[mac]} (rule 5)")
+            else:
+                seen_mac[mac] = f"occupier {occ.id!r}"

@@ -1,0 +1,255 @@
+"""Schema of `sites/<id>.yaml`: what physically exists at a site and what it hands out."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import (
+    ID_RE,
+    CredRef,
+    E164,
+    ExtensionRange,
+    Host,
+    Id,
+    Ipv4Addr,
+    Ipv4Net,
+    NumberRange,
+    Platform,
+    SpaceId,
+    StrictModel,
+    Text,
+    Time,
+    VlanId,
+    VlanRange,
+)
+
+# Canonical interface names only: what the site file says is what we send.
+INTERFACE_RE = {
+    Platform.ARISTA_EOS: r"^(?:Ethernet\d{1,3}(?:/\d{1,3}){0,2}|Port-Channel\d{1,4})$",
+    Platform.CISCO_IOS: (r"^(?:FastEthernet|GigabitEthernet|TwoGigabitEthernet|FiveGigabitEthernet|"
+                         r"TenGigabitEthernet|TwentyFiveGigE|FortyGigabitEthernet|HundredGigE|"
+                         r"Port-channel)\d{1,3}(?:/\d{1,3}){0,2}$"),
+}
+PORT_REF_RE = r"^([a-z][a-z0-9-]{0,30}[a-z0-9]):([A-Za-z-]+[0-9/]*?)(\d{1,3})(?:-(\d{1,3}))?$"
+RESOURCE_KINDS = (
+    "vlan", "svi", "trunk", "port", "radius_user", "radius_group", "radius_mac", "wifi_policy",
+    "wifi_psk", "wifi_client", "pbx_endpoint", "pbx_did", "pbx_hunt_group", "pbx_voicemail",
+    "pbx_main_number", "handset", "dhcp_subnet",
+)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def expand_port_ref(ref: str) -> tuple[str, list[str]]:
+    """'acc-3a:Ethernet1-4' -> ('acc-3a', ['Ethernet1', ..., 'Ethernet4'])."""
+    m = re.fullmatch(PORT_REF_RE, ref)
+    if not m:
+        raise ValueError(f"{ref!r} is not 'switch:Interface' or 'switch:InterfaceN-M'")
+    switch, prefix, first, last = m.group(1), m.group(2), int(m.group(3)), m.group(4)
+    end = int(last) if last else first
+    if end < first or end - first > 95:
+        raise ValueError(f"{ref!r}: range must ascend and span at most 96 ports")
+    return switch, [f"{prefix}{n}" for n in range(first, end + 1)]
+
+
+class BusinessHours(StrictModel):
+    days: str = "mon-fri"
+    open: Time = "08:30"
+    close: Time = "18:00"
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, v: str) -> str:
+        days_of(v)
+        return v
+
+    @model_validator(mode="after")
+    def _order(self) -> BusinessHours:
+        if self.close <= self.open:
+            raise ValueError("close must be after open")
+        return self
+
+
+def days_of(spec: str) -> list[str]:
+    """'mon-fri' or 'mon,wed,fri' -> list of day names."""
+    out: list[str] = []
+    for part in spec.split(","):
+        part = part.strip()
+        if "-" in part:
+            a, _, b = part.partition("-")
+            if a not in DAYS or b not in DAYS or DAYS.index(a) > DAYS.index(b):
+                raise ValueError(f"bad day range {part!r}; use e.g. mon-fri")
+            out += DAYS[DAYS.index(a): DAYS.index(b) + 1]
+        elif part in DAYS:
+            out.append(part)
+        else:
+            raise ValueError(f"bad day {part!r}; use mon, tue, ... sun")
+    return out
+
+
+class Pools(StrictModel):
+    occupier_vlans: VlanRange
+    private: Ipv4Net = Field(description="split into one /24 per occupier")
+    public: list[Ipv4Net] = []
+    public_reserved: list[Ipv4Net] = []
+    numbers: list[NumberRange] = []
+    extensions: ExtensionRange | None = None
+
+    @field_validator("private")
+    @classmethod
+    def _private(cls, v: str) -> str:
+        net = ipaddress.IPv4Network(v)
+        if not net.is_private or net.prefixlen > 24:
+            raise ValueError("must be a private range of /24 or larger")
+        return v
+
+
+class Vacant(StrictModel):
+    vlan: VlanId
+    enabled: bool = False
+    description: Annotated[str, Field(pattern=r"^[A-Za-z0-9 ._:-]{1,40}$")] = "vacant"
+
+
+class Switch(StrictModel):
+    platform: Literal[Platform.ARISTA_EOS, Platform.CISCO_IOS]
+    host: Host
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    transport: Literal["https", "http", "ssh"] | None = None
+    role: Literal["core", "access"]
+    uplinks: list[str] = []
+    credentials: CredRef
+    save_config: bool = True
+
+    @model_validator(mode="after")
+    def _uplinks(self) -> Switch:
+        for u in self.uplinks:
+            if not re.fullmatch(INTERFACE_RE[self.platform], u):
+                raise ValueError(f"uplink {u!r} is not a {self.platform.value} interface name")
+        return self
+
+
+class PortEntry(StrictModel):
+    port: str
+    role: Literal["data", "router"] = "data"
+
+
+def _port_entry(value: Any) -> Any:
+    return {"port": value} if isinstance(value, str) else value
+
+
+class Space(StrictModel):
+    id: SpaceId
+    kind: Literal["office", "desk", "meeting_room", "storage"]
+    capacity: Annotated[int, Field(ge=0, le=1000)] = 0
+    status: Literal["available", "unavailable"] = "available"
+    ports: list[PortEntry] = []
+
+    @field_validator("ports", mode="before")
+    @classmethod
+    def _ports(cls, v: Any) -> Any:
+        return [_port_entry(x) for x in v] if isinstance(v, list) else v
+
+
+class Floor(StrictModel):
+    number: Annotated[int, Field(ge=-5, le=200)]
+    name: Text | None = None
+    spaces: list[Space] = []
+
+
+class WifiSystem(StrictModel):
+    platform: Literal[Platform.MERAKI] = Platform.MERAKI
+    organization_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,40}$")]
+    network_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]{1,40}$")]
+    devices_ssid: Annotated[int, Field(ge=0, le=14)]
+    device_auth: Literal["psk", "mac"] = "psk"
+    credentials: CredRef
+    base_url: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.:-]+(/[A-Za-z0-9/._-]*)?$")] | None = None
+
+
+class RadiusSystem(StrictModel):
+    platform: Literal[Platform.FREERADIUS] = Platform.FREERADIUS
+    server: Id = Field("radius", description="RADIUS database shared by the sites that name it")
+    nas_identifier: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+    mac_auth: bool = False
+    credentials: CredRef
+
+
+class PbxSystem(StrictModel):
+    platform: Literal[Platform.ASTERISK] = Platform.ASTERISK
+    server: Id = "pbx"
+    credentials: CredRef
+    provisioning_dir: Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]{1,200}$")]
+    main_number: bool = True
+    number_cooldown_days: Annotated[int, Field(ge=0, le=3650)] = 90
+    reception: Annotated[int, Field(ge=100, le=99999)] | None = None
+
+    @field_validator("provisioning_dir")
+    @classmethod
+    def _no_traversal(cls, v: str) -> str:
+        if ".." in v.split("/"):
+            raise ValueError("'..' is not allowed in provisioning_dir")
+        return v
+
+
+class DhcpSystem(StrictModel):
+    platform: Literal[Platform.KEA] = Platform.KEA
+    server: Id = "dhcp"
+    credentials: CredRef
+    server_address: Ipv4Addr
+    dns_servers: list[Ipv4Addr] = []
+
+
+class Support(StrictModel):
+    email: str | None = None
+    phone: E164 | None = None
+    hours: Text | None = None
+
+
+DriftAction = Literal["correct", "report", "ignore"]
+
+
+class Site(StrictModel):
+    id: Id
+    name: Text
+    address: Text | None = None
+    timezone: Annotated[str, Field(pattern=r"^[A-Za-z_]+(?:/[A-Za-z0-9_+-]+){0,2}$")] = "UTC"
+    business_hours: BusinessHours = BusinessHours()
+    pools: Pools
+    vacant: Vacant
+    voice_vlan: VlanId | None = None
+    switches: dict[Annotated[str, Field(pattern=ID_RE)], Switch] = {}
+    floors: list[Floor] = []
+    wifi: WifiSystem | None = None
+    radius: RadiusSystem | None = None
+    pbx: PbxSystem | None = None
+    dhcp: DhcpSystem | None = None
+    support: Support = Support()
+    drift: dict[str, DriftAction] = {"default": "correct"}
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as Europe/London") from None
+        return v
+
+    @field_validator("drift")
+    @classmethod
+    def _drift(cls, v: dict[str, str]) -> dict[str, str]:
+        for k in v:
+            if k != "default" and k not in RESOURCE_KINDS:
+                raise ValueError(f"unknown resource kind {k!r}; use 'default' or one of "
+                                 + ", ".join(RESOURCE_KINDS))
+        return v
+
+    def drift_action(self, kind: str) -> str:
+        return self.drift.get(kind, self.drift.get("default", "correct"))
+
+    def spaces(self) -> dict[str, Space]:
+        return {s.id: s for f in self.floors for s in f.spaces}
