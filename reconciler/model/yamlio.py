@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import io
+import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,18 +77,36 @@ def apply_edits(root: Path, edits: Sequence[Edit]) -> list[str]:
     by_file: dict[str, list[Edit]] = {}
     for e in edits:
         by_file.setdefault(e.file, []).append(e)
-    changed = []
+    # Compute every file first so a failure writes nothing.
+    results: list[tuple[Path, str]] = []
     for rel, file_edits in sorted(by_file.items()):
         path = root / rel
         original = path.read_text(encoding="utf-8")
         new = edit_text(original, file_edits)
         if new != original:
-            path.write_text(new, encoding="utf-8")
-            changed.append(rel)
-    return changed
+            results.append((path, new))
+    for path, new in results:
+        path.write_text(new, encoding="utf-8")
+    return [str(p.relative_to(root)) for p, _ in results]
 
 
 def edit_text(original: str, edits: Sequence[Edit]) -> str:
+    """Textual insertion where possible (nothing else can move), ruamel round-trip otherwise."""
+    text = original
+    rest: list[Edit] = []
+    for e in edits:
+        inserted = _insert_text(text, e)
+        if inserted is None:
+            rest.append(e)
+        else:
+            text = inserted
+    if rest:
+        text = _roundtrip(text, rest)
+    _check_semantics(original, text, edits)
+    return text
+
+
+def _roundtrip(original: str, edits: Sequence[Edit]) -> str:
     _, indent, bsi = load_yaml_guess_indent(original)
     y = _yaml(indent or 2, bsi if bsi is not None else 0)
     data = y.load(original)
@@ -112,21 +132,92 @@ def edit_text(original: str, edits: Sequence[Edit]) -> str:
     return new
 
 
+def _indent_of(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _insert_text(text: str, e: Edit) -> str | None:
+    """Insert `key: {flow value}` as a new line of a block mapping; None if not possible."""
+    if not e.flow:
+        return None
+    data = YAML(typ="rt").load(text)
+    target = _walk(data, e.path)
+    if not isinstance(target, CommentedMap) or e.key in target or not target:
+        return None
+    if target.fa.flow_style():
+        return None
+    keys = list(target.keys())
+    _, key_col = target.lc.key(keys[0])
+    anchor = next((a for a in e.after if a in target), keys[-1])
+    lines = text.splitlines(keepends=True)
+    first = target.lc.key(anchor)[0] + 1
+    i = first
+    # The anchor's value runs on while lines are blank or indented deeper than the keys.
+    while i < len(lines) and (not lines[i].strip() or _indent_of(lines[i]) > key_col):
+        i += 1
+    while i > first and not lines[i - 1].strip():
+        i -= 1
+    if i > 0 and not lines[i - 1].endswith("\n"):
+        lines[i - 1] += "\n"
+    lines.insert(i, " " * key_col + f"{e.key}: {flow(e.value)}\n")
+    return "".join(lines)
+
+
+_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./@-]*$")
+_AMBIGUOUS = re.compile(r"[-+]?[\d._:]+|true|false|null|yes|no|on|off|y|n|~", re.IGNORECASE)
+
+
+def flow(value: Any) -> str:
+    """A value in YAML flow style, quoting strings that YAML could misread."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if value is None:
+        return "null"
+    s = str(value)
+    if _PLAIN.match(s) and not _AMBIGUOUS.fullmatch(s):
+        return s
+    return json.dumps(s)
+
+
+def _check_semantics(original: str, new: str, edits: Sequence[Edit]) -> None:
+    """The new file must load to the old data plus exactly the edited keys."""
+    from .loader import plain
+
+    before = plain(YAML(typ="rt").load(original))
+    after = plain(YAML(typ="rt").load(new))
+    for e in edits:
+        node = _walk(before, e.path)
+        node[e.key] = plain(_to_plain(e.value))
+    if before != after:
+        raise EditError("internal check failed: the edited file does not load to the intended data")
+
+
+def _to_plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_plain(v) for v in value]
+    return value
+
+
 def _check_only_additions(original: str, new: str, edits: Sequence[Edit]) -> None:
     old_lines = original.splitlines()
     new_lines = new.splitlines()
-    replacing = any(True for _ in edits)  # an edit may replace a value in place
+    keys = {e.key for e in edits}
     sm = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for tag, i1, i2, _j1, _j2 in sm.get_opcodes():
-        if tag == "insert":
-            continue
-        if tag == "equal":
+        if tag in ("insert", "equal"):
             continue
         changed = old_lines[i1:i2]
         # A replaced value's own line may change; nothing else may.
-        keys = {e.key for e in edits}
-        if replacing and all(any(line.strip().startswith(f"{k}:") or line.strip().startswith(
-                f"- {k}:") for k in keys) for line in changed):
+        if all(line.strip().lstrip("- ").startswith(tuple(f"{k}:" for k in keys))
+               for line in changed):
             continue
         raise EditError("the edit would reformat lines it does not own:\n  "
                         + "\n  ".join(changed[:5]))
