@@ -78,23 +78,15 @@ class Change:
                       self.owner, self.fields)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"op": self.op, "target": self.target, "kind": self.kind,
-                               "key": self.key, "owner": self.owner}
-        if self.op == "update":
-            out["fields"] = list(self.fields)
-            out["before"] = {f: canonical((self.before or {}).get(f)) for f in self.fields}
-            out["after"] = {f: canonical((self.after or {}).get(f)) for f in self.fields}
-        else:
-            out["before"] = canonical(self.before) if self.before is not None else None
-            out["after"] = canonical(self.after) if self.after is not None else None
-        return out
+        return {"op": self.op, "target": self.target, "kind": self.kind, "key": self.key,
+                "owner": self.owner, "fields": list(self.fields),
+                "before": canonical(self.before) if self.before is not None else None,
+                "after": canonical(self.after) if self.after is not None else None}
 
     @staticmethod
-    def from_json(data: Mapping[str, Any], full_before: Attrs | None = None,
-                  full_after: Attrs | None = None) -> Change:
+    def from_json(data: Mapping[str, Any]) -> Change:
         return Change(op=data["op"], target=data["target"], kind=data["kind"], key=data["key"],
-                      before=full_before if full_before is not None else data.get("before"),
-                      after=full_after if full_after is not None else data.get("after"),
+                      before=data.get("before"), after=data.get("after"),
                       owner=data.get("owner"), fields=tuple(data.get("fields", ())))
 
 

@@ -1,0 +1,11 @@
+"""estate + date -> desired resources per target (pure); allocation from pools."""
+
+from __future__ import annotations
+
+from .compile import Compiler, DesiredState, compile_estate
+from .switches import compile_switches
+
+# One compiler per live-system family, in no particular order (each owns its targets).
+COMPILERS: list[Compiler] = [compile_switches]
+
+__all__ = ["COMPILERS", "Compiler", "DesiredState", "compile_estate"]

@@ -1,0 +1,88 @@
+"""Device and API credentials: named in sites, resolved from the environment or a file.
+
+`RECONCILER_CRED_<NAME>_<FIELD>` (name upper-cased, '-' -> '_') wins over the
+credentials file (`--credentials FILE` or `RECONCILER_CREDENTIALS`). Values never
+appear in reprs, plans or logs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from ..errors import CredentialsError
+
+ENV_PREFIX = "RECONCILER_CRED_"
+
+
+class Credential(Mapping[str, str]):
+    """Read-only fields of one credential set; repr is masked."""
+
+    def __init__(self, name: str, fields: Mapping[str, str]):
+        self.name = name
+        self._fields = dict(fields)
+
+    def __getitem__(self, key: str) -> str:
+        try:
+            return self._fields[key]
+        except KeyError:
+            var = f"{ENV_PREFIX}{_env_name(self.name)}_{key.upper()}"
+            raise CredentialsError(f"credential {self.name!r} has no {key!r}: set {var} "
+                                   "or add it to the credentials file") from None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __repr__(self) -> str:
+        return f"Credential({self.name!r}, fields={sorted(self._fields)}, values=***)"
+
+    def secrets(self) -> list[str]:
+        return [v for v in self._fields.values() if v]
+
+
+def _env_name(name: str) -> str:
+    return name.upper().replace("-", "_")
+
+
+class CredentialStore:
+    def __init__(self, file: Path | None = None, environ: Mapping[str, str] | None = None):
+        self.environ = os.environ if environ is None else environ
+        self.file_data: dict[str, dict[str, str]] = {}
+        path = file or (Path(self.environ["RECONCILER_CREDENTIALS"])
+                        if self.environ.get("RECONCILER_CREDENTIALS") else None)
+        if path is not None:
+            try:
+                raw = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+            except OSError as exc:
+                raise CredentialsError(f"cannot read credentials file {path}: {exc.strerror}") \
+                    from None
+            except Exception as exc:  # noqa: BLE001 - any YAML problem is a config error
+                raise CredentialsError(f"credentials file {path} is not valid YAML: "
+                                       f"{type(exc).__name__}") from None
+            if not isinstance(raw, dict):
+                raise CredentialsError(f"credentials file {path} must map names to fields")
+            self.file_data = {str(k): {str(f): str(v) for f, v in (d or {}).items()}
+                              for k, d in raw.items()}
+
+    def get(self, name: str) -> Credential:  # type: ignore[override]
+        fields = dict(self.file_data.get(name, {}))
+        prefix = f"{ENV_PREFIX}{_env_name(name)}_"
+        for var, value in self.environ.items():
+            if var.startswith(prefix):
+                fields[var[len(prefix):].lower()] = value
+        if not fields:
+            raise CredentialsError(
+                f"no credentials named {name!r}: set {prefix}USERNAME / {prefix}PASSWORD "
+                "(or TOKEN, DSN) or pass --credentials FILE")
+        return Credential(name, fields)
+
+    def all_secrets(self) -> list[str]:
+        out = [v for d in self.file_data.values() for v in d.values() if v]
+        out += [v for k, v in self.environ.items() if k.startswith(ENV_PREFIX) and v]
+        return out

@@ -1,0 +1,92 @@
+"""The `Target` protocol every live-system platform implements (five methods).
+
+No client library is imported here: platforms live in `reconciler.targets`.
+Platform knowledge the engine needs (apply wave, kind order, write-only fields,
+concurrency bound) is class-level data, never `if platform == ...` in the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import ClassVar, Protocol, runtime_checkable
+
+from .credentials import Credential
+from .resources import Change, Resource, TargetSpec
+
+
+@dataclass
+class ApplyResult:
+    """What happened on one target; a failure is data, not a crashed run."""
+
+    target: str
+    changes: list[Change] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)
+    changed: bool = False
+    failed: bool = False
+    error: BaseException | None = None
+    verified: bool = False
+    rolled_back: bool = False
+
+    @property
+    def error_text(self) -> str | None:
+        return str(self.error) if self.error is not None else None
+
+
+@runtime_checkable
+class Target(Protocol):
+    platform: ClassVar[str]
+    #: Targets apply in ascending waves (switch VLANs before RADIUS/Wi-Fi/PBX).
+    wave: ClassVar[int]
+    #: Within a target, creates/updates follow this kind order; deletes run in reverse.
+    kind_order: ClassVar[tuple[str, ...]]
+    #: Attributes that are written but never compared (generated secrets).
+    write_only: ClassVar[Mapping[str, frozenset[str]]]
+    #: Upper bound of targets of this platform talked to at once.
+    max_concurrency: ClassVar[int]
+
+    spec: TargetSpec
+
+    def read(self) -> list[Resource]:
+        """Live resources inside the managed scope only."""
+
+    def render(self, changes: Sequence[Change]) -> list[str]:
+        """The native commands `apply` would send (pure preview)."""
+
+    def apply(self, changes: Sequence[Change]) -> ApplyResult:
+        """Apply atomically where the platform allows; raise TargetError on failure."""
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Target: ...
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
+
+
+class TargetFactory(Protocol):
+    def __call__(self, spec: TargetSpec, credential: Credential | None) -> Target: ...
+
+
+class BaseTarget:
+    """Convenience base: context manager and defaults; targets may ignore it."""
+
+    wave: ClassVar[int] = 1
+    kind_order: ClassVar[tuple[str, ...]] = ()
+    write_only: ClassVar[Mapping[str, frozenset[str]]] = {}
+    max_concurrency: ClassVar[int] = 8
+
+    def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
+        self.spec = spec
+        self.credential = credential
+
+    def close(self) -> None:
+        return None
+
+    def __enter__(self) -> BaseTarget:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

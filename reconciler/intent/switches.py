@@ -1,0 +1,102 @@
+"""Desired switch state: occupier VLANs, gateways, trunks and floor ports.
+
+Platform-neutral: a port is described by what it does (access VLAN, voice VLAN,
+description, enabled), and each switch target renders that in its own CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+
+from ..engine.resources import Resource, TargetSpec
+from ..model.base import parse_int_range
+from ..model.estate import Estate
+from ..model.site import Site, expand_port_ref
+from .compile import DesiredState, occupancy_effective, provisioned_contracts
+
+
+def port_description(occupier: str, space: str) -> str:
+    return f"occ:{occupier} space:{space}"
+
+
+def vacant_description(site: Site, space: str) -> str:
+    return f"{site.vacant.description} space:{space}"
+
+
+def switch_target_id(site: str, switch: str) -> str:
+    return f"{site}/{switch}"
+
+
+def compile_switches(estate: Estate, at: dt.date, state: DesiredState) -> None:
+    for site in sorted(estate.sites.values(), key=lambda s: s.id):
+        if site.switches:
+            _compile_site(estate, site, at, state)
+
+
+def _managed_ports(site: Site) -> dict[str, list[tuple[str, str, str]]]:
+    """switch -> [(interface, space id, role)] for every floor port of the site."""
+    ports: dict[str, list[tuple[str, str, str]]] = {name: [] for name in site.switches}
+    for space in site.spaces().values():
+        for entry in space.ports:
+            sw, ifaces = expand_port_ref(entry.port)
+            for iface in ifaces:
+                ports[sw].append((iface, space.id, entry.role))
+    return ports
+
+
+def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) -> None:
+    lo, hi = parse_int_range(site.pools.occupier_vlans, 2, 4094)
+    site_vlans = {site.vacant.vlan: "vacant"}
+    if site.voice_vlan:
+        site_vlans[site.voice_vlan] = "voice"
+    contracts = provisioned_contracts(estate, site.id, at)
+    occ_vlans = {c.network.vlan: occ.id for occ, c in contracts if c.network}
+    trunk_vlans = sorted([*occ_vlans, *([site.voice_vlan] if site.voice_vlan else [])])
+
+    # Which occupier has which space today.
+    leased: dict[str, tuple[str, int, bool]] = {}
+    for occ, c in contracts:
+        assert c.network is not None
+        for o in c.occupancies:
+            if occupancy_effective(o, c, at):
+                leased[o.space] = (occ.id, c.network.vlan, c.services.voice is not None)
+
+    ports = _managed_ports(site)
+    for name, sw in sorted(site.switches.items()):
+        tid = switch_target_id(site.id, name)
+        settings = {"host": sw.host, "port": sw.port, "transport": sw.transport,
+                    "save_config": sw.save_config, "hostname": name}
+        scope = {"ports": sorted(p for p, _, _ in ports[name]),
+                 "vlan_ranges": [[lo, hi]], "site_vlans": sorted(site_vlans),
+                 "trunks": list(sw.uplinks), "svi": sw.role == "core",
+                 "trunk_site_vlans": [site.voice_vlan] if site.voice_vlan else []}
+        state.add_target(TargetSpec(tid, sw.platform.value, site.id, settings, scope,
+                                    sw.credentials))
+        res: list[Resource] = []
+        for vid, label in sorted(site_vlans.items()):
+            res.append(Resource(tid, "vlan", str(vid), {"name": label}, owner=None))
+        for vid, occ_id in sorted(occ_vlans.items()):
+            res.append(Resource(tid, "vlan", str(vid), {"name": occ_id}, owner=occ_id))
+        if sw.role == "core":
+            for occ, c in contracts:
+                assert c.network is not None
+                net = ipaddress.IPv4Network(c.network.subnet)
+                gw = f"{net.network_address + 1}/{net.prefixlen}"
+                res.append(Resource(tid, "svi", f"Vlan{c.network.vlan}", {"address": gw},
+                                    owner=occ.id))
+        for uplink in sw.uplinks:
+            res.append(Resource(tid, "trunk", uplink, {"vlans": trunk_vlans}, owner=None))
+        for iface, space, _role in ports[name]:
+            if space in leased:
+                occ_id, vlan, voice = leased[space]
+                attrs = {"mode": "access", "vlan": vlan,
+                         "voice_vlan": site.voice_vlan if voice else None,
+                         "description": port_description(occ_id, space), "enabled": True}
+                res.append(Resource(tid, "port", iface, attrs, owner=occ_id))
+            else:
+                attrs = {"mode": "access", "vlan": site.vacant.vlan, "voice_vlan": None,
+                         "description": vacant_description(site, space),
+                         "enabled": site.vacant.enabled}
+                res.append(Resource(tid, "port", iface, attrs, owner=None))
+        state.add(res)
