@@ -1,0 +1,55 @@
+"""The `reconciler` command line (typer + rich)."""
+
+from __future__ import annotations
+
+import typer
+
+from .live import apply_cmd, plan_cmd
+from .offline import allocate_cmd, inspect_cmd, schema_cmd, validate_cmd
+
+app = typer.Typer(
+    name="reconciler",
+    help="GitOps for the network of a flexible workspace: occupiers and sites in YAML, "
+         "switches, Wi-Fi, RADIUS and PBX reconciled to them.\n\n"
+         "Exit codes: 0 success or no changes, 1 error, 2 plan has changes.",
+    no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("validate")(validate_cmd)
+app.command("allocate")(allocate_cmd)
+app.command("plan")(plan_cmd)
+app.command("apply")(apply_cmd)
+app.command("inspect")(inspect_cmd)
+app.command("schema")(schema_cmd)
+
+
+def _register_lab() -> None:
+    from .lab import lab_app
+
+    app.add_typer(lab_app, name="lab")
+
+
+_register_lab()
+
+
+def main() -> None:
+    """Entry point: usage errors exit 1 (not 2, which means "changes" here)."""
+    import sys
+
+    from typer.exceptions import TyperException
+
+    try:
+        rc = app(standalone_mode=False)
+    except typer.Exit as exc:
+        rc = exc.exit_code
+    except TyperException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            sys.stdout.write(exc.format_message() + "\n")
+            rc = 0
+        else:
+            sys.stderr.write(f"error: {exc.format_message()}\n")
+            rc = 1
+    except typer.Abort:
+        sys.stderr.write("Aborted.\n")
+        rc = 1
+    sys.exit(rc if isinstance(rc, int) else 0)

@@ -1,0 +1,25 @@
+"""Live-system platforms, one registry by platform name.
+
+Adding a platform: a module here with a class satisfying `engine.target.Target`,
+an entry in `TARGETS`, a `Platform` member in `model.base`, and a subclass of the
+contract test suite (see docs/adding-a-platform.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import UnknownPlatformError
+from .eos import EosTarget
+
+TARGETS: Mapping[str, Any] = {
+    EosTarget.platform: EosTarget,
+}
+
+
+def get_target(platform: str) -> Any:
+    try:
+        return TARGETS[platform]
+    except KeyError:
+        raise UnknownPlatformError(platform, list(TARGETS)) from None

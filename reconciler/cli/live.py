@@ -1,0 +1,190 @@
+"""Commands that talk to live systems: plan and apply."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from ruamel.yaml import YAML
+
+from ..engine.apply import RunResult, apply_plan
+from ..engine.credentials import CredentialStore
+from ..engine.plan import Plan, make_plan
+from ..engine.render_text import render_text
+from ..errors import ConfigError, PlanError
+from ..intent import DesiredState, compile_estate
+from ..targets import TARGETS
+from .common import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_OK,
+    OUT,
+    AtOpt,
+    CredOpt,
+    EndpointsOpt,
+    RepoOpt,
+    SiteOpt,
+    TargetOpt,
+    credentials,
+    handle_errors,
+    load,
+    parse_date,
+)
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json",
+                                        case_sensitive=False)]
+
+
+def apply_endpoints(desired: DesiredState, path: Path | None) -> DesiredState:
+    """Point targets somewhere else (the lab), without touching the estate files."""
+    if path is None:
+        return desired
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read endpoints file {path}: {exc.strerror}") from None
+    overrides: dict[str, Any] = data.get("targets", {}) if isinstance(data, dict) else {}
+    for tid, fields in overrides.items():
+        if tid in desired.targets and isinstance(fields, dict):
+            desired.targets[tid] = desired.targets[tid].with_settings(**fields)
+    return desired
+
+
+def select(desired: DesiredState, sites: list[str] | None,
+           targets: list[str] | None) -> DesiredState:
+    if not sites and not targets:
+        return desired
+    known_sites = {s.site for s in desired.targets.values()}
+    for s in sites or []:
+        if s not in known_sites:
+            raise ConfigError(f"no targets at site {s!r}; sites: {', '.join(sorted(known_sites))}")
+    for t in targets or []:
+        if t not in desired.targets:
+            raise ConfigError(f"no target {t!r}; targets: {', '.join(sorted(desired.targets))}")
+    keep = [tid for tid, spec in desired.targets.items()
+            if (not sites or spec.site in sites) and (not targets or tid in targets)]
+    return desired.select(keep)
+
+
+def desired_state(repo: Path, at: str | None, endpoints: Path | None, sites: list[str] | None,
+                  targets: list[str] | None) -> DesiredState:
+    estate = load(repo)
+    desired = compile_estate(estate, parse_date(at))
+    return apply_endpoints(select(desired, sites, targets), endpoints)
+
+
+def progress_printer(total: int) -> Any:
+    done = [0]
+
+    def progress(target: str, what: str) -> None:
+        done[0] += 1
+        if total > 3:
+            OUT.info(f"[{done[0]}/{total}] {target}: {what}")
+    return progress
+
+
+def build_plan(repo: Path, at: str | None, creds: CredentialStore, endpoints: Path | None,
+               sites: list[str] | None, targets: list[str] | None) -> Plan:
+    desired = desired_state(repo, at, endpoints, sites, targets)
+    plan = make_plan(desired, TARGETS, creds, progress=progress_printer(len(desired.targets)))
+    return plan
+
+
+def emit_plan(plan: Plan, fmt: str, out_file: Path | None) -> None:
+    fmt = fmt.lower()
+    if out_file is not None:
+        out_file.write_text(json.dumps(plan.to_json(), indent=2) + "\n", encoding="utf-8")
+        OUT.info(f"plan saved to {out_file}; apply it with `reconciler apply {out_file}`")
+    if fmt == "json":
+        OUT.out(json.dumps(plan.to_json(), indent=2))
+    elif fmt == "text":
+        OUT.out(render_text(plan))
+    else:
+        raise typer.BadParameter(f"unknown format {fmt!r}; use text or json", param_hint="--format")
+
+
+@handle_errors
+def plan_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, fmt: FormatOpt = "text",
+             site: SiteOpt = None, target: TargetOpt = None,
+             out: Annotated[Path | None, typer.Option("--out", help="Also save the plan as JSON "
+                                                      "for `reconciler apply FILE`.")] = None,
+             creds_file: CredOpt = None, endpoints: EndpointsOpt = None) -> None:
+    """Show what apply would change: exit 0 no changes, 2 changes, 1 error."""
+    creds = credentials(creds_file)
+    plan = build_plan(repo, at, creds, endpoints, site, target)
+    emit_plan(plan, fmt, out)
+    if plan.errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_CHANGES if plan.has_changes else EXIT_OK)
+
+
+def report_run(run: RunResult) -> None:
+    for r in run.results:
+        state = "FAILED" if r.failed else ("applied, verified" if r.verified else "applied")
+        if r.rolled_back:
+            state += ", rolled back"
+        OUT.info(f"{r.target}: {state} ({len(r.changes)} changes)")
+        if r.error is not None:
+            OUT.info(f"  {r.error}")
+    if run.restored:
+        OUT.info("restored to the state before this run: " + ", ".join(run.restored))
+    if run.restore_failed:
+        OUT.error("could NOT restore: " + ", ".join(run.restore_failed)
+                  + " - check these systems by hand")
+
+
+@handle_errors
+def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
+                  help="A plan saved with `plan --out`; without it, plan now and apply that.",
+                  show_default=False)] = None,
+              repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
+              target: TargetOpt = None,
+              yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for "
+                                                "confirmation.")] = False,
+              creds_file: CredOpt = None, endpoints: EndpointsOpt = None) -> None:
+    """Apply the changes of a plan, verify them, and roll everything back on failure."""
+    creds = credentials(creds_file)
+    if plan_file is not None:
+        try:
+            plan = Plan.from_json(json.loads(plan_file.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError) as exc:
+            raise PlanError(f"cannot read plan {plan_file}: {exc}") from None
+        plan = _retarget(plan, endpoints)
+    else:
+        plan = build_plan(repo, at, creds, endpoints, site, target)
+        OUT.out(render_text(plan))
+    if plan.errors:
+        raise PlanError("the plan has targets that could not be read; nothing was applied")
+    if plan.refusals:
+        raise PlanError("the plan was refused: " + "; ".join(plan.refusals))
+    if not plan.has_changes:
+        OUT.info("Nothing to apply.")
+        raise typer.Exit(EXIT_OK)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise PlanError("apply needs confirmation: run it with --yes in scripts")
+        if not typer.confirm(f"Apply {len(plan.changes)} changes?", default=False):
+            OUT.info("Nothing applied.")
+            raise typer.Exit(EXIT_ERROR)
+    run = apply_plan(plan, TARGETS, creds, progress=progress_printer(
+        sum(1 for t in plan.targets if t.changes)))
+    report_run(run)
+    if not run.ok:
+        raise typer.Exit(EXIT_ERROR)
+    s = plan.summary()
+    OUT.info(f"Apply complete: {s['create']} created, {s['update']} updated, "
+             f"{s['delete']} deleted.")
+
+
+def _retarget(plan: Plan, endpoints: Path | None) -> Plan:
+    """Endpoint overrides apply to saved plans too (a plan made against the lab)."""
+    if endpoints is None:
+        return plan
+    desired = DesiredState(plan.at, {t.target: t.spec for t in plan.targets}, {})
+    apply_endpoints(desired, endpoints)
+    for t in plan.targets:
+        t.spec = desired.targets[t.target]
+    return plan

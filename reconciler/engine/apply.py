@@ -1,0 +1,146 @@
+"""Apply a plan: waves, stale-plan check, verify by re-reading, roll back on failure.
+
+Rollback is the diff swapped: after a failure, each target this run changed is
+read again and `diff(now, before)` is applied, so the platform-specific undo is
+just another apply (EOS: a new session; IOS: reverse lines; SQL: statements).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ReconcilerError, StalePlanError, VerifyError
+from .credentials import CredentialStore
+from .diff import apply_changes, diff, order_changes
+from .plan import Plan, TargetClass, TargetPlan, open_target
+from .resources import Change, Resource, digest
+from .runner import run_bounded
+from .target import ApplyResult, Target
+
+Event = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class TargetRun:
+    plan: TargetPlan
+    result: ApplyResult
+    before: list[Resource] = field(default_factory=list)
+    touched: bool = False  # something may have changed on the live system
+
+
+@dataclass
+class RunResult:
+    results: list[ApplyResult] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    restore_failed: list[str] = field(default_factory=list)
+
+    @property
+    def failed_targets(self) -> list[ApplyResult]:
+        return [r for r in self.results if r.failed]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed_targets and not self.restore_failed
+
+    def raise_on_error(self) -> None:
+        for r in self.failed_targets:
+            if r.error is not None:
+                raise r.error
+        if self.restore_failed:
+            raise ReconcilerError("rollback failed on " + ", ".join(self.restore_failed))
+
+
+def _wave(tp: TargetPlan, registry: Mapping[str, TargetClass]) -> int:
+    cls = registry.get(tp.spec.platform)
+    return int(getattr(cls, "wave", 1))
+
+
+def _apply_one(run: TargetRun, target: Target, emit: Event) -> None:
+    tp = run.plan
+    live = target.read()
+    run.before = live
+    if tp.digest is not None and digest(live) != tp.digest:
+        raise StalePlanError(tp.target, "a resource the plan relied on differs now")
+    emit({"event": "apply", "target": tp.target, "changes": [c.to_json() for c in tp.changes]})
+    run.touched = True
+    res = target.apply(tp.changes)
+    run.result.commands = res.commands
+    run.result.changed = res.changed
+    after = target.read()
+    expected = apply_changes(live, tp.changes)
+    left = diff(after, expected, target.write_only)
+    if left:
+        sample = ", ".join(f"{c.kind} {c.key} ({', '.join(c.fields) or c.op})" for c in left[:5])
+        raise VerifyError(tp.target, f"after apply the live state differs from the plan: {sample}")
+    run.result.verified = True
+
+
+def restore(run: TargetRun, registry: Mapping[str, TargetClass], creds: CredentialStore,
+            emit: Event) -> bool:
+    """Put one target back to the state read before this run touched it."""
+    tp = run.plan
+    try:
+        with open_target(tp.spec, registry, creds) as target:
+            now = target.read()
+            back = order_changes(diff(now, run.before, target.write_only), target.kind_order)
+            if back:
+                emit({"event": "rollback", "target": tp.target,
+                      "changes": [c.to_json() for c in back]})
+                target.apply(back)
+                again = target.read()
+                if diff(again, run.before, target.write_only):
+                    raise VerifyError(tp.target, "rollback did not restore the earlier state")
+        run.result.rolled_back = True
+        return True
+    except ReconcilerError as exc:
+        emit({"event": "rollback-failed", "target": tp.target, "error": str(exc)})
+        return False
+
+
+def apply_plan(plan: Plan, registry: Mapping[str, TargetClass], creds: CredentialStore, *,
+               emit: Event | None = None, progress: Callable[[str, str], None] | None = None,
+               max_workers: int = 32) -> RunResult:
+    """Apply every target's changes in waves; all-or-nothing across the run."""
+    say: Event = emit or (lambda _e: None)
+    result = RunResult()
+    pending = [tp for tp in plan.targets if tp.changes]
+    done: list[TargetRun] = []
+    limits = {p: getattr(c, "max_concurrency", 8) for p, c in registry.items()}
+    for wave in sorted({_wave(tp, registry) for tp in pending}):
+        runs = [TargetRun(tp, ApplyResult(tp.target, list(tp.changes)))
+                for tp in pending if _wave(tp, registry) == wave]
+
+        def one(run: TargetRun) -> TargetRun:
+            try:
+                with open_target(run.plan.spec, registry, creds) as target:
+                    _apply_one(run, target, say)
+                say({"event": "applied", "target": run.plan.target})
+            except ReconcilerError as exc:
+                run.result.failed = True
+                run.result.error = exc
+                say({"event": "failed", "target": run.plan.target, "error": str(exc)})
+            if progress:
+                progress(run.plan.target, "failed" if run.result.failed else "applied")
+            return run
+
+        runs = run_bounded(runs, one, lambda r: r.plan.spec.platform, limits, max_workers)
+        result.results += [r.result for r in runs]
+        done += runs
+        if any(r.result.failed for r in runs):
+            # All or nothing: undo every target this run touched, latest first.
+            for run in reversed(done):
+                if not run.touched:
+                    continue
+                if restore(run, registry, creds, say):
+                    result.restored.append(run.plan.target)
+                else:
+                    result.restore_failed.append(run.plan.target)
+            break
+    return result
+
+
+def rollback_changes(changes: list[Change]) -> list[Change]:
+    """The reverse of a list of applied changes, in reverse order."""
+    return [c.reversed() for c in reversed(changes)]

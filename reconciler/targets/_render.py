@@ -1,0 +1,60 @@
+"""Jinja rendering of native commands from `templates/<platform>/<kind>.j2`.
+
+Operators override a template by putting a file of the same name under their
+estate repository's `templates/`; the built-in ones are the fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..engine.resources import Change
+from .eos_syntax import compress_vlan_list
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def _vlanlist(values: Iterable[int]) -> str:
+    return compress_vlan_list(values)
+
+
+@lru_cache(maxsize=8)
+def environment(extra_dir: str | None = None) -> jinja2.Environment:
+    dirs = [d for d in (extra_dir, str(BUILTIN_TEMPLATES)) if d]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(dirs), undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+                             autoescape=False)  # noqa: S701 - device CLI text, not HTML
+    env.filters["vlanlist"] = _vlanlist
+    return env
+
+
+def _delta(change: Change) -> dict[str, dict[str, list[Any]]]:
+    """For list-valued attrs: what an update adds and removes (trunk VLANs and the like)."""
+    out: dict[str, dict[str, list[Any]]] = {}
+    before = change.before or {}
+    after = change.after or {}
+    for f in set(before) | set(after):
+        b, a = before.get(f), after.get(f)
+        if isinstance(b, (list, tuple)) or isinstance(a, (list, tuple)):
+            bs, as_ = list(b or []), list(a or [])
+            out[f] = {"added": sorted(x for x in as_ if x not in bs),
+                      "removed": sorted(x for x in bs if x not in as_)}
+    return out
+
+
+def render_changes(platform: str, changes: Sequence[Change], extra_dir: str | None = None,
+                   **context: Any) -> list[str]:
+    """Lines for all changes, in the given order; blank lines dropped."""
+    env = environment(extra_dir)
+    lines: list[str] = []
+    for c in changes:
+        tpl = env.get_template(f"{platform}/{c.kind}.j2")
+        text = tpl.render(op=c.op, key=c.key, before=c.before, after=c.after, fields=c.fields,
+                          delta=_delta(c), change=c, **context)
+        lines += [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    return lines

@@ -1,0 +1,91 @@
+"""What every switch platform shares: the managed scope and parsed-config -> resources.
+
+Both switch parsers produce the platform-neutral inspect shape
+(`{"vlans", "ports", "svis"}`); this module cuts it down to the managed scope.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from ..engine.resources import Resource, TargetSpec
+
+OWNER_RE = re.compile(r"^occ:([a-z][a-z0-9-]*[a-z0-9]) ")
+SWITCH_KIND_ORDER = ("vlan", "svi", "trunk", "port")
+
+
+class SwitchScope(BaseModel):
+    """What a switch target may read and change; everything else is invisible to it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    ports: list[str] = []
+    vlan_ranges: list[tuple[int, int]] = []
+    site_vlans: list[int] = []
+    trunk_site_vlans: list[int] = []
+    trunks: list[str] = []
+    svi: bool = False
+
+    def vlan_in_pool(self, vid: int) -> bool:
+        return any(lo <= vid <= hi for lo, hi in self.vlan_ranges)
+
+    def vlan_managed(self, vid: int) -> bool:
+        return self.vlan_in_pool(vid) or vid in self.site_vlans
+
+    def trunk_vlan_managed(self, vid: int) -> bool:
+        return self.vlan_in_pool(vid) or vid in self.trunk_site_vlans
+
+    def all_trunk_vlans(self) -> list[int]:
+        out = set(self.trunk_site_vlans)
+        for lo, hi in self.vlan_ranges:
+            out.update(range(lo, hi + 1))
+        return sorted(out)
+
+
+def owner_from_description(desc: str | None) -> str | None:
+    m = OWNER_RE.match(desc or "")
+    return m.group(1) if m else None
+
+
+def resources_from_inspect(spec: TargetSpec, parsed: Mapping[str, Any]) -> list[Resource]:
+    """The managed part of a parsed switch config as resources."""
+    scope = SwitchScope.model_validate(spec.scope)
+    tid = spec.id
+    out: list[Resource] = []
+    vlan_owner: dict[int, str | None] = {}
+    for vid_s, v in parsed.get("vlans", {}).items():
+        vid = int(vid_s)
+        if scope.vlan_managed(vid):
+            name = v.get("name")
+            owner = name if scope.vlan_in_pool(vid) and name else None
+            vlan_owner[vid] = owner
+            out.append(Resource(tid, "vlan", str(vid), {"name": name}, owner))
+    if scope.svi:
+        for vid_s, s in parsed.get("svis", {}).items():
+            vid = int(vid_s)
+            if scope.vlan_in_pool(vid):
+                attrs = {k: v for k, v in s.items() if k in ("address",)}
+                out.append(Resource(tid, "svi", f"Vlan{vid}", attrs, vlan_owner.get(vid)))
+    ports = parsed.get("ports", {})
+    for iface in scope.trunks:
+        p = ports.get(iface)
+        if p is None:
+            continue
+        allowed = p.get("allowed_vlans")
+        if p.get("mode") != "trunk":
+            allowed = []  # not (yet) a trunk: it carries none of our VLANs
+        members = scope.all_trunk_vlans() if allowed is None else sorted(
+            v for v in allowed if scope.trunk_vlan_managed(v))
+        out.append(Resource(tid, "trunk", iface, {"vlans": members}))
+    for iface in scope.ports:
+        p = ports.get(iface)
+        if p is None:
+            continue
+        attrs = {"mode": p.get("mode"), "vlan": p.get("vlan"), "voice_vlan": p.get("voice_vlan"),
+                 "description": p.get("description"), "enabled": bool(p.get("enabled", True))}
+        out.append(Resource(tid, "port", iface, attrs, owner_from_description(p.get("description"))))
+    return out

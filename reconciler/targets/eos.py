@@ -1,0 +1,128 @@
+"""Arista EOS switches through pyeapi (eAPI JSON-RPC).
+
+Read: one runCmds (`show running-config`, parsed by `eos_parse`). Apply: every
+change of a switch in one named configuration session, committed in the same
+runCmds; on any error the session is aborted, so the switch never holds half a
+change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any, ClassVar, Literal
+
+import pyeapi  # type: ignore[import-untyped]
+import pyeapi.eapilib  # type: ignore[import-untyped]
+from pydantic import BaseModel, ConfigDict
+
+from ..engine.credentials import Credential
+from ..engine.resources import Change, Resource, TargetSpec
+from ..engine.target import ApplyResult, BaseTarget
+from ..errors import (
+    ConfigError,
+    TargetAuthError,
+    TargetError,
+    TargetRejected,
+    TargetUnavailable,
+)
+from ._render import render_changes
+from ._switch import SWITCH_KIND_ORDER, resources_from_inspect
+from .eos_parse import parse_running_config, to_inspect_json
+
+
+class EosSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    host: str
+    port: int | None = None
+    transport: Literal["https", "http"] | None = "https"
+    save_config: bool = True
+    timeout: float = 60.0
+    templates_dir: str | None = None
+
+
+class EosTarget(BaseTarget):
+    platform: ClassVar[str] = "arista_eos"
+    wave: ClassVar[int] = 1
+    kind_order: ClassVar[tuple[str, ...]] = SWITCH_KIND_ORDER
+    max_concurrency: ClassVar[int] = 32
+
+    def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
+        super().__init__(spec, credential)
+        self.settings = EosSettings.model_validate(spec.settings)
+        if credential is None:
+            raise ConfigError(f"{spec.id}: an EOS switch needs credentials (username, password)")
+        self._username = credential["username"]
+        self._password = credential["password"]
+        self._node: Any = None
+        self.running_config: str | None = None
+
+    # -- transport -----------------------------------------------------------------
+    def _connect(self) -> Any:
+        if self._node is None:
+            s = self.settings
+            kwargs: dict[str, Any] = {"transport": s.transport or "https", "host": s.host,
+                                      "username": self._username, "password": self._password,
+                                      "timeout": s.timeout}
+            if s.port:
+                kwargs["port"] = s.port
+            self._node = pyeapi.client.Node(pyeapi.client.connect(**kwargs))
+        return self._node
+
+    def _run(self, commands: list[str], encoding: str = "json") -> list[Any]:
+        try:
+            result: list[Any] = self._connect().run_commands(commands, encoding=encoding)
+            return result
+        except pyeapi.eapilib.CommandError as exc:
+            raise TargetRejected(self.spec.id, _command_error_text(exc)) from exc
+        except pyeapi.eapilib.ConnectionError as exc:
+            text = str(getattr(exc, "message", exc))
+            if "401" in text or "Unauthorized" in text or "authentication" in text.lower():
+                raise TargetAuthError(self.spec.id, "eAPI refused the credentials") from exc
+            raise TargetUnavailable(self.spec.id, f"cannot reach eAPI at {self.settings.host}: "
+                                    f"{text}") from exc
+        except OSError as exc:
+            raise TargetUnavailable(self.spec.id, f"eAPI connection failed: {exc}") from exc
+
+    # -- Target protocol -------------------------------------------------------------
+    def read(self) -> list[Resource]:
+        out = self._run(["show running-config"], encoding="text")
+        self.running_config = str(out[0].get("output", ""))
+        parsed = to_inspect_json(parse_running_config(self.running_config))
+        return resources_from_inspect(self.spec, parsed)
+
+    def render(self, changes: Sequence[Change]) -> list[str]:
+        return render_changes(self.platform, changes, self.settings.templates_dir)
+
+    def apply(self, changes: Sequence[Change]) -> ApplyResult:
+        lines = self.render(changes)
+        result = ApplyResult(self.spec.id, list(changes), lines)
+        if not lines:
+            return result
+        session = f"rcl-{uuid.uuid4().hex[:12]}"
+        body = [f"configure session {session}", *(ln.strip() for ln in lines), "commit"]
+        if self.settings.save_config:
+            body.append("copy running-config startup-config")
+        try:
+            self._run(body)
+        except TargetError:
+            self._abort(session)
+            raise
+        result.changed = True
+        return result
+
+    def _abort(self, session: str) -> None:
+        try:
+            self._run([f"configure session {session}", "abort"])
+        except TargetError:
+            pass  # the session was never created or is already gone
+
+    def close(self) -> None:
+        self._node = None
+
+
+def _command_error_text(exc: Any) -> str:
+    cmd = getattr(exc, "command_error", None) or ""
+    errors = getattr(exc, "error_text", None) or str(exc)
+    return f"switch refused {cmd!r}: {errors}" if cmd else f"switch refused the change: {errors}"
