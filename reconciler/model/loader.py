@@ -74,6 +74,9 @@ def locate(data: Any, path: Sequence[str | int]) -> tuple[int, int]:
 def _yaml() -> YAML:
     y = YAML(typ="rt")
     y.allow_duplicate_keys = False
+    # Dates stay text here so that pydantic reports a bad one at its own line.
+    y.constructor.add_constructor("tag:yaml.org,2002:timestamp",
+                                  y.constructor.__class__.construct_yaml_str)
     return y
 
 
@@ -169,10 +172,7 @@ def validate_model(model: type[BaseModel], src: SourceFile) -> tuple[Any, list[I
     except ValidationError as exc:
         issues = []
         for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"])
-            # Pydantic adds the union member or validator name to the path: drop non-data steps.
-            data_loc = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(
-                ("function-", "union[", "list[", "dict[", "str", "int", "tagged-union")))
+            data_loc = _data_path(plain(src.data), tuple(err["loc"]))
             line, col = src.locate(data_loc)
             where = ".".join(str(p) for p in data_loc) or "(top)"
             msg = err["msg"]
@@ -183,6 +183,24 @@ def validate_model(model: type[BaseModel], src: SourceFile) -> tuple[Any, list[I
                 msg = f"missing required key {data_loc[-1]!r}"
             issues.append(InputIssue(src.path, line, col, "schema", f"{where}: {msg}"))
         return None, issues
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """Pydantic's error path minus its own markers (union members, validator names)."""
+    out: list[str | int] = []
+    node = data
+    for step in loc:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        elif isinstance(node, (dict, list)) and (isinstance(step, int) or "[" in str(step)
+                                                 or str(step)[:1].isupper()):
+            continue  # a marker, not a key of the data
+        out.append(step)
+        if not isinstance(node, (dict, list)):
+            node = None
+    return tuple(out)
 
 
 def _allowed_keys(model: type[BaseModel], path: tuple[str | int, ...]) -> str:

@@ -1,0 +1,45 @@
+"""Shared fixtures: the example estate in a temporary folder, and the CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+REALDATA = REPO_ROOT.parent / "shared" / "realdata"
+
+
+def realdata(*parts: str) -> Path:
+    """A path under shared/realdata, or skip with the reason when it is absent."""
+    if not REALDATA.is_dir():
+        pytest.skip(f"realdata not found at {REALDATA}: shared/realdata sits beside the "
+                    "repository in CI")
+    return REALDATA.joinpath(*parts)
+
+
+def copy_estate(dest: Path) -> Path:
+    for sub in ("sites", "occupiers"):
+        shutil.copytree(REPO_ROOT / sub, dest / sub)
+    return dest
+
+
+@pytest.fixture
+def estate_dir(tmp_path: Path) -> Path:
+    """A private copy of the example estate."""
+    return copy_estate(tmp_path / "estate")
+
+
+@pytest.fixture
+def cli() -> Callable[..., object]:
+    from reconciler.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return run
