@@ -207,17 +207,19 @@ def _to_plain(value: Any) -> Any:
 
 
 def _check_only_additions(original: str, new: str, edits: Sequence[Edit]) -> None:
+    """Round-trip output may only add lines, or rewrite the one line that holds the edit."""
     old_lines = original.splitlines()
     new_lines = new.splitlines()
-    keys = {e.key for e in edits}
+    keys = tuple(f"{e.key}:" for e in edits)
     sm = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    for tag, i1, i2, _j1, _j2 in sm.get_opcodes():
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag in ("insert", "equal"):
             continue
-        changed = old_lines[i1:i2]
-        # A replaced value's own line may change; nothing else may.
-        if all(line.strip().lstrip("- ").startswith(tuple(f"{k}:" for k in keys))
-               for line in changed):
+        changed, replacement = old_lines[i1:i2], new_lines[j1:j2]
+        comments = [ln[ln.index("#"):] for ln in changed if "#" in ln]
+        if (tag == "replace" and len(changed) == 1
+                and any(k in ln for ln in replacement for k in keys)
+                and all(any(c in ln for ln in replacement) for c in comments)):
             continue
         raise EditError("the edit would reformat lines it does not own:\n  "
                         + "\n  ".join(changed[:5]))
