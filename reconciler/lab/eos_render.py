@@ -168,6 +168,8 @@ def section(lines: list[str], pattern: str) -> list[str]:
 
 def apply_filters(text: str, filters: list[tuple[str, str]]) -> str:
     """Apply `| section|include|exclude|begin REGEX` filters in order."""
+    if not filters or not text:
+        return text
     lines = text.rstrip("\n").split("\n")
     for kind, pattern in filters:
         if kind == "section":

@@ -14,6 +14,7 @@ import base64
 import binascii
 import json
 import os
+import selectors
 import signal
 import socket
 import sys
@@ -54,7 +55,25 @@ class _DeviceServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], device: EosDevice) -> None:
         self.device = device
+        self._halt = threading.Event()
         super().__init__(address, _Handler)
+
+    def run(self) -> None:
+        """Like serve_forever, but `halt` wakes it at once instead of after a poll tick."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self, selectors.EVENT_READ)
+            while not self._halt.is_set():
+                if selector.select(5.0) and not self._halt.is_set():
+                    self.handle_request()  # ready, so this does not block
+
+    def halt(self) -> None:
+        self._halt.set()
+        try:  # a throwaway connection wakes the selector
+            host, port = self.server_address[:2]
+            with socket.create_connection((str(host), int(port)), timeout=1):
+                pass
+        except OSError:
+            pass
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -207,8 +226,7 @@ class EosLab:
         spec = self._specs[name]
         server = _DeviceServer((spec.host, spec.port), self._devices[name])
         self._servers[name] = server
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                                  name=f"eos-{name}", daemon=True)
+        thread = threading.Thread(target=server.run, name=f"eos-{name}", daemon=True)
         thread.start()
         self._threads.append(thread)
 
@@ -224,13 +242,11 @@ class EosLab:
         return self
 
     def stop(self) -> None:
-        """Stop all servers at once (each shutdown waits up to one poll interval)."""
-        stoppers = [threading.Thread(target=s.shutdown, daemon=True)
-                    for s in self._servers.values()]
-        for thread in stoppers:
-            thread.start()
-        for thread in stoppers:
-            thread.join()
+        """Stop every server and close its listening socket."""
+        for server in self._servers.values():
+            server.halt()
+        for thread in self._threads:
+            thread.join(timeout=10)
         for server in self._servers.values():
             server.server_close()
         self._servers.clear()
