@@ -17,10 +17,10 @@ from reconciler.lab.eos_config import (
     Interface,
     Marker,
     NotHere,
-    Raw,
     incomplete,
     invalid,
 )
+from reconciler.lab.eos_global import apply_block_child, apply_global
 from reconciler.lab.eos_lines import apply_interface_line, apply_vlan_line
 from reconciler.lab.eos_names import PHYSICAL_TYPES, BadToken, expand_interfaces, if_type
 from reconciler.lab.eos_names import parse_vlan_list as _vlan_list
@@ -37,26 +37,6 @@ TOP_WORDS = frozenset(
     "power prompt ptp qos queue-monitor radius-server role route-map router schedule service "
     "sflow snmp-server spanning-tree switchport system tacacs-server tap terminal tool "
     "traffic-policies transceiver trackers username virtual-cable vlan vrf vxlan".split()
-)
-# Headers that open a nested mode whose children the emulator keeps verbatim.
-BLOCK_PREFIXES = (
-    "router ", "management ", "mlag configuration", "vrf instance ", "vrf definition ",
-    "ip access-list ", "ipv6 access-list ", "mac access-list ", "route-map ", "policy-map ",
-    "class-map ", "control-plane", "monitor ", "daemon ", "event-handler ",
-    "spanning-tree mst configuration", "peer-filter ", "tap aggregation", "qos profile ",
-    "cvx", "email", "role ", "aaa group server ", "traffic-policies", "dhcp server",
-    "queue-monitor streaming", "trackers", "ip prefix-list ", "ipv6 prefix-list ",
-)
-# Global lines that hold one value: a new one replaces the old one.
-SINGLE_VALUE = (
-    "spanning-tree mode", "ip domain-name", "clock timezone", "service routing protocols model",
-    "transceiver qsfp default-mode", "vlan internal order", "ip routing", "ipv6 unicast-routing",
-    "prompt", "lacp system-priority", "mac address-table aging-time",
-)
-# `no X` lines EOS prints because X is on by default.
-TOP_DEFAULT_ON = (
-    "aaa root", "enable password", "enable secret", "ip routing", "spanning-tree vlan-id",
-    "lldp run", "ip icmp redirect", "ip igmp snooping", "logging console", "ip domain lookup",
 )
 # Unindented `ip X` lines that always belong to global mode, even inside a block.
 _IP_GLOBAL = frozenset(
@@ -114,7 +94,12 @@ class Cli:
     def run(self, raw: str) -> None:
         """Run one non-show command; raises CliError as EOS would reject it."""
         words = raw.split()
-        if not words or words[0].startswith("!"):
+        if not words:
+            return
+        if words[0].startswith("!"):  # a comment; inside a pasted block, a nested separator
+            if self.mode is Mode.BLOCK and raw[:1] in (" ", "\t") and self.target is not None:
+                assert self.block is not None
+                apply_block_child(self.target, self.block, ["!"], raw)
             return
         if self.mode is Mode.EXEC:
             self._exec(words)
@@ -140,8 +125,8 @@ class Cli:
 
     def _exec(self, words: list[str]) -> None:
         head = words[0]
-        if head in ("enable", "disable") and len(words) == 1:
-            return
+        if head in ("enable", "disable", "end", "exit") and len(words) == 1:
+            return  # `end` after a pasted config that already ended is harmless
         if head == "configure":
             if len(words) == 1 or words[1:] == ["terminal"]:
                 self._enter(None)
@@ -219,8 +204,9 @@ class Cli:
                     cfg.interface(f"Port-Channel{words[1]}")  # EOS creates the LAG
                 return
             if self.mode is Mode.BLOCK and not self._leaves_block(words, raw):
-                self._block_child(cfg, words, raw)
-                return
+                assert self.block is not None
+                if apply_block_child(cfg, self.block, words, raw):
+                    return
         except NotHere:
             pass
         self.mode = Mode.CONFIG
@@ -264,7 +250,7 @@ class Cli:
                 raise incomplete()
             if words[off + 1] not in ("internal", "dynamic"):
                 raise invalid(words, off + 1)
-        self._generic(cfg, words, neg, off)
+        self._generic(cfg, words)
 
     def _vlan(self, cfg: EosConfig, words: list[str], neg: str | None, off: int) -> None:
         try:
@@ -308,94 +294,8 @@ class Cli:
 
     # ------------------------------------------------------------ unmodelled config
 
-    def _generic(self, cfg: EosConfig, words: list[str], neg: str | None, off: int) -> None:
-        body = " ".join(words[off:])
-        if neg:
-            removed = _remove_items(cfg, body)
-            if neg == "no" and not removed and body.startswith(TOP_DEFAULT_ON):
-                _insert_line(cfg, f"no {body}")
-            return
-        if _is_block(cfg, body):
-            if _find(cfg, body) is None:
-                _insert_line(cfg, body)
-            self.block = body
+    def _generic(self, cfg: EosConfig, words: list[str]) -> None:
+        header = apply_global(cfg, words)
+        if header is not None:
+            self.block = header
             self.mode = Mode.BLOCK
-            return
-        if _find(cfg, body) is not None:
-            return
-        _remove_items(cfg, f"no {body}", exact=True)
-        for prefix in SINGLE_VALUE:
-            if body.startswith(prefix):
-                _remove_items(cfg, prefix, one_liners=True)
-        _insert_line(cfg, body)
-
-    def _block_child(self, cfg: EosConfig, words: list[str], raw: str) -> None:
-        assert self.block is not None
-        idx = _find(cfg, self.block)
-        if idx is None:
-            raise NotHere()
-        item = cfg.items[idx]
-        assert isinstance(item, Raw)
-        children = list(item.lines[1:])
-        indent = min((len(c) - len(c.lstrip()) for c in children), default=3)
-        text = " ".join(words)
-        neg = words[0] if words[0] in ("no", "default") and len(words) > 1 else None
-        if neg:
-            body = " ".join(words[1:])
-            kept = [c for c in children
-                    if c.strip() != body and not c.strip().startswith(body + " ")]
-            # a one-word flag (`no shutdown`) is printed either way round; for longer
-            # lines keep the `no` form only when there was nothing to remove
-            flag = len(words) == 2 and neg == "no"
-            if flag or (neg == "no" and len(kept) == len(children)):
-                kept = [c for c in kept if c.strip() != text]
-                kept.append(" " * indent + text)
-            children = kept
-        elif text not in (c.strip() for c in children):
-            children = [c for c in children if c.strip() != f"no {text}"]
-            children.append(raw.rstrip() if raw[:1] in (" ", "\t") else " " * indent + text)
-        cfg.items[idx] = Raw((item.header, *children))
-
-
-def _find(cfg: EosConfig, header: str) -> int | None:
-    for idx, item in enumerate(cfg.items):
-        if isinstance(item, Raw) and item.header.strip() == header:
-            return idx
-    return None
-
-
-def _is_block(cfg: EosConfig, body: str) -> bool:
-    idx = _find(cfg, body)
-    if idx is not None and len(cfg.items[idx].lines) > 1:  # type: ignore[union-attr]
-        return True
-    return (body + " ").startswith(BLOCK_PREFIXES)
-
-
-def _remove_items(cfg: EosConfig, body: str, exact: bool = False,
-                  one_liners: bool = False) -> bool:
-    def hit(item: object) -> bool:
-        if not isinstance(item, Raw) or (one_liners and len(item.lines) > 1):
-            return False
-        header = item.header.strip()
-        return header == body or (not exact and header.startswith(body + " "))
-
-    kept = [item for item in cfg.items if not hit(item)]
-    removed = len(kept) != len(cfg.items)
-    cfg.items[:] = kept
-    return removed
-
-
-def _insert_line(cfg: EosConfig, line: str) -> None:
-    """New global lines go after their kin (same first word), else at the end."""
-    first = line.split()[0] if not line.startswith("no ") else line.split()[1]
-    pos = None
-    for idx, item in enumerate(cfg.items):
-        if isinstance(item, Raw) and len(item.lines) == 1:
-            words = item.header.split()
-            kin = words[1] if words[0] == "no" and len(words) > 1 else words[0]
-            if kin == first:
-                pos = idx + 1
-    if pos is None:
-        cfg.items.extend([Marker.SEP, Raw((line,))])
-    else:
-        cfg.items.insert(pos, Raw((line,)))

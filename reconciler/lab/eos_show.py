@@ -15,7 +15,6 @@ from typing import Any
 from reconciler.lab.eos_cli import MAX_PENDING_SESSIONS, Session
 from reconciler.lab.eos_config import EosConfig, Interface
 from reconciler.lab.eos_names import (
-    ALL_VLANS,
     default_vlan_name,
     format_vlan_list,
     short_name,
@@ -110,17 +109,19 @@ def is_up(cfg: EosConfig, intf: Interface, lags: dict[str, list[str]]) -> bool:
     return True
 
 
-def port_vlans(intf: Interface) -> set[int]:
-    """VLANs a switchport carries, by mode (phone trunks carry native and phone VLAN)."""
+def port_vlans(intf: Interface, existing: set[int]) -> set[int]:
+    """Existing VLANs a switchport carries, by mode (phone trunks: native and phone VLAN)."""
     if not intf.l2 or not intf.switchport or intf.channel_group() is not None:
         return set()
     if intf.mode in ("access", "dot1q-tunnel"):
-        return {intf.access_vlan}
-    if intf.mode == "trunk":
-        return set(ALL_VLANS if intf.allowed is None else intf.allowed)
-    if intf.mode == "trunk phone":
-        return {intf.native_vlan} | ({intf.phone_vlan} if intf.phone_vlan else set())
-    return set()
+        carried = {intf.access_vlan}
+    elif intf.mode == "trunk":
+        carried = existing if intf.allowed is None else set(intf.allowed)
+    elif intf.mode == "trunk phone":
+        carried = {intf.native_vlan} | ({intf.phone_vlan} if intf.phone_vlan else set())
+    else:
+        carried = set()
+    return carried & existing
 
 
 def _trunk_groups(lines: list[str], prefix: str) -> set[str]:
@@ -135,12 +136,13 @@ def vlan_members(cfg: EosConfig, configured: bool = False) -> dict[int, list[str
     lags = _lag_members(cfg)
     members: dict[int, list[str]] = {vid: [] for vid in cfg.vlans}
     vlan_groups = {vid: _trunk_groups(v.extra, "trunk group ") for vid, v in cfg.vlans.items()}
+    existing = set(cfg.vlans)
     for name in sorted(cfg.interfaces, key=sort_key):
         intf = cfg.interfaces[name]
         if not configured and not is_up(cfg, intf, lags):
             continue
         port_groups = _trunk_groups(intf.extras_in_order(), "switchport trunk group ")
-        for vid in sorted(port_vlans(intf)):
+        for vid in sorted(port_vlans(intf, existing)):
             vlan = cfg.vlans.get(vid)
             if vlan is None or not (configured or vlan.state == "active"):
                 continue

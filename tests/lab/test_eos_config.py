@@ -233,3 +233,23 @@ def test_unmodelled_global_and_block_config_is_stored() -> None:
     body = render_body(device.running)
     assert "ntp server 10.0.0.1" not in body and "router bgp 65000" not in body
     assert device.running.interfaces["Ethernet1"].extras_in_order() == ["mtu 9214"]
+
+
+@pytest.mark.parametrize("name", REALDATA_FILES[:2])
+def test_napalm_style_replace_accepts_a_whole_running_config(realdata: Path, name: str) -> None:
+    source = (realdata / name).read_text()
+    device = EosDevice("sw", ports=4)
+    run(device, ["configure session napalm_1", "rollback clean-config", *source.splitlines(),
+                 "end"])
+    diff = text(device, "show session-config named napalm_1 diffs")
+    assert diff.startswith("--- system:/running-config\n+++ session:/napalm_1-session-config\n")
+    assert "+interface Port-Channel" in diff and "-hostname sw\n" in diff
+    run(device, ["configure session napalm_1 commit"])
+    want, got = parse_config(source).snapshot(), device.running.snapshot()
+    assert (got["hostname"], got["vlans"], got["raw"]) == (
+        want["hostname"], want["vlans"], want["raw"])  # same unmodelled lines, same order
+    for intf, state in want["interfaces"].items():
+        assert got["interfaces"][intf] == state
+    blank = parse_config("interface Ethernet99\n").interfaces["Ethernet99"].as_dict()
+    extra_ports = set(got["interfaces"]) - set(want["interfaces"])
+    assert all(got["interfaces"][n] == blank for n in extra_ports)  # this box's own ports
