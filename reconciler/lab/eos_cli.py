@@ -21,7 +21,7 @@ from reconciler.lab.eos_config import (
     invalid,
 )
 from reconciler.lab.eos_global import apply_block_child, apply_global
-from reconciler.lab.eos_lines import apply_interface_line, apply_vlan_line
+from reconciler.lab.eos_lines import append_nested, apply_interface_line, apply_vlan_line
 from reconciler.lab.eos_names import PHYSICAL_TYPES, BadToken, expand_interfaces, if_type
 from reconciler.lab.eos_names import parse_vlan_list as _vlan_list
 
@@ -198,6 +198,10 @@ class Cli:
                     apply_vlan_line(cfg.vlan(vid), line)
                 return
             if self.mode is Mode.INTERFACE:
+                if raw[:4] == "    ":  # nested below a sub-block: keep it as pasted
+                    for name in self.ifnames:
+                        append_nested(cfg.interface(name), raw.rstrip()[3:])
+                    return
                 for name in self.ifnames:
                     apply_interface_line(cfg.interface(name), line)
                 if words[0] == "channel-group" and len(words) > 1 and words[1].isdigit():

@@ -329,3 +329,7 @@ def apply_vlan_line(vlan: Vlan, line: str, parsing: bool = False) -> None:
         vlan.extra.append(body)
 
 
+def append_nested(intf: Interface, text: str) -> None:
+    """A pasted line nested below an interface sub-block (e.g. under `tx-queue 0`)."""
+    rank = intf.extra[-1].rank if intf.extra else 300
+    intf.extra.append(Extra(rank, intf.next_seq(), text))

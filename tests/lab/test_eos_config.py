@@ -253,3 +253,20 @@ def test_napalm_style_replace_accepts_a_whole_running_config(realdata: Path, nam
     blank = parse_config("interface Ethernet99\n").interfaces["Ethernet99"].as_dict()
     extra_ports = set(got["interfaces"]) - set(want["interfaces"])
     assert all(got["interfaces"][n] == blank for n in extra_ports)  # this box's own ports
+
+
+def test_text_outputs_parse_with_ntc_templates(realdata: Path) -> None:
+    parse = pytest.importorskip("ntc_templates.parse").parse_output
+    seed = (realdata / "running_config/avd_campus_LEAF1A.cfg").read_text()
+    device = EosDevice("c", seed_config=seed)
+    run(device, ["configure", "vlan 30", "state suspend", "interface Ethernet5", "shutdown"])
+    vlans = {row["vlan_id"]: row for row in parse(
+        platform="arista_eos", command="show vlan", data=text(device, "show vlan"))}
+    assert vlans["30"] == {"vlan_id": "30", "vlan_name": "VLAN0030", "status": "suspended",
+                           "interfaces": []}
+    assert len(vlans["110"]["interfaces"]) == 2 + 47  # wrapped continuation lines, Et5 down
+    status = {row["port"]: row for row in parse(
+        platform="arista_eos", command="show interfaces status",
+        data=text(device, "show interfaces status"))}
+    assert status["Et5"]["status"] == "disabled" and status["Et1"]["vlan_id"] == "trunk"
+    assert status["Et51"]["vlan_id"] == "Po51" and status["Ma0"]["vlan_id"] == "routed"
