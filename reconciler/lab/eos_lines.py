@@ -57,8 +57,6 @@ VLAN_WORDS = frozenset({"name", "state", "trunk", "private-vlan", "comment"})
 SWITCHPORT_MODES = ("access", "trunk", "dot1q-tunnel", "tap", "tool")
 
 
-
-
 def _split_negation(words: list[str]) -> tuple[str | None, list[str], int]:
     if words and words[0] in ("no", "default"):
         return words[0], words[1:], 1
