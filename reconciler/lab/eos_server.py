@@ -17,6 +17,7 @@ import os
 import selectors
 import signal
 import socket
+import socketserver
 import sys
 import threading
 import time
@@ -57,6 +58,13 @@ class _DeviceServer(ThreadingHTTPServer):
         self.device = device
         self._halt = threading.Event()
         super().__init__(address, _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind does a reverse DNS lookup (getfqdn) per address, which
+        # stalls for 127.0.1.k addresses; the name is only used for CGI, so skip it.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
 
     def run(self) -> None:
         """Like serve_forever, but `halt` wakes it at once instead of after a poll tick."""
