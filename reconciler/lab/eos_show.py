@@ -265,8 +265,12 @@ def show_interfaces_status(cfg: EosConfig) -> tuple[Json, str]:
                      "interfaceForwardingModel": "bridged"}
             column = str(intf.access_vlan)
         kind = {"Ethernet": "10GBASE-T", "Port-Channel": "N/A"}.get(intf.kind, "10/100/1000")
-        bandwidth = 10_000_000_000 * (len(lags.get(name, [])) if intf.kind == "Port-Channel"
-                                      else 1) if intf.kind != "Management" else 1_000_000_000
+        if intf.kind == "Management":
+            bandwidth = 1_000_000_000
+        elif intf.kind == "Port-Channel":  # sum of 10G members
+            bandwidth = 10_000_000_000 * len(lags.get(name, []))
+        else:
+            bandwidth = 10_000_000_000
         data["interfaceStatuses"][name] = {
             "vlanInformation": vinfo,
             "bandwidth": bandwidth if up else 0,

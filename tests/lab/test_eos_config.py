@@ -270,3 +270,35 @@ def test_text_outputs_parse_with_ntc_templates(realdata: Path) -> None:
         data=text(device, "show interfaces status"))}
     assert status["Et5"]["status"] == "disabled" and status["Et1"]["vlan_id"] == "trunk"
     assert status["Et51"]["vlan_id"] == "Po51" and status["Ma0"]["vlan_id"] == "routed"
+
+
+def test_json_shapes_match_real_captures(realdata: Path) -> None:
+    import json
+
+    captures = realdata / "eapi_json"
+    device = EosDevice("sw", ports=4)
+    run(device, ["configure", "vlan 10", "interface Ethernet1", "switchport mode trunk",
+                 "interface Ethernet2", "channel-group 5 mode active",
+                 "interface Ethernet3", "no switchport", "ip address 10.0.0.1/31"])
+
+    real_vlan = json.loads((captures / "show_vlan__napalm.json").read_text())
+    ours_vlan = run(device, ["show vlan"])[0]
+    assert set(ours_vlan) == set(real_vlan)
+    assert set(ours_vlan["vlans"]["10"]) == set(real_vlan["vlans"]["10"])
+
+    real_sw = json.loads((captures / "show_interfaces_switchport__fakeswitches.json").read_text())
+    ours_sw = run(device, ["show interfaces switchport"])[0]
+    assert set(ours_sw) == set(real_sw)
+    assert set(ours_sw["switchports"]["Ethernet1"]["switchportInfo"]) == set(
+        real_sw["switchports"]["Ethernet1"]["switchportInfo"])
+
+    real_st = json.loads(
+        (captures / "show_interfaces_status__realhw_ZGR1-CoreSwitch-2.json").read_text()
+    )["interfaceStatuses"]
+    ours_st = run(device, ["show interfaces status"])[0]["interfaceStatuses"]
+    for ours, real in (("Ethernet4", "Ethernet8"), ("Ethernet2", "Ethernet21"),
+                       ("Port-Channel5", "Port-Channel18"), ("Ethernet1", "Port-Channel23"),
+                       ("Management1", "Management1")):
+        assert set(ours_st[ours]) == set(real_st[real])
+        assert set(ours_st[ours]["vlanInformation"]) == set(real_st[real]["vlanInformation"])
+    assert ours_st["Ethernet3"]["vlanInformation"]["interfaceMode"] == "routed"
