@@ -1,0 +1,186 @@
+"""Render an `EosConfig` as EOS `show running-config [all]` text, and its output filters."""
+
+from __future__ import annotations
+
+import re
+
+from reconciler.lab.eos_config import (
+    R_ACCESS,
+    R_ALLOWED,
+    R_DESC,
+    R_HELPER,
+    R_IP,
+    R_MODE,
+    R_NATIVE,
+    R_NOSW,
+    R_PHONE,
+    R_SHUT,
+    R_SW,
+    EosConfig,
+    Interface,
+    Marker,
+    Raw,
+    Vlan,
+)
+from reconciler.lab.eos_names import default_vlan_name, format_vlan_list, sort_key
+
+INDENT = "   "
+
+
+def interface_lines(intf: Interface, all_defaults: bool = False) -> list[str]:
+    """Child lines of one interface block, defaults hidden unless `all_defaults`."""
+    slots: list[tuple[int, int, int, str]] = []
+
+    def add(rank: int, text: str) -> None:
+        slots.append((rank, 0, len(slots), text))
+
+    if intf.description is not None:
+        add(R_DESC, f"description {intf.description}")
+    elif all_defaults:
+        add(R_DESC, "no description")
+    if intf.shutdown:
+        add(R_SHUT, "shutdown")
+    elif all_defaults:
+        add(R_SHUT, "no shutdown")
+    if intf.l2:
+        if not intf.switchport:
+            add(R_NOSW, "no switchport")
+        if intf.access_vlan != 1 or all_defaults:
+            add(R_ACCESS, f"switchport access vlan {intf.access_vlan}")
+        if intf.native_vlan != 1 or all_defaults:
+            add(R_NATIVE, f"switchport trunk native vlan {intf.native_vlan}")
+        if intf.phone_vlan is not None:
+            add(R_PHONE, f"switchport phone vlan {intf.phone_vlan}")
+        if intf.allowed is not None:
+            allowed = format_vlan_list(intf.allowed) if intf.allowed else "none"
+            add(R_ALLOWED, f"switchport trunk allowed vlan {allowed}")
+        elif all_defaults:
+            add(R_ALLOWED, "switchport trunk allowed vlan 1-4094")
+        if intf.mode != "access" or all_defaults:
+            add(R_MODE, f"switchport mode {intf.mode}")
+        if intf.switchport and all_defaults:
+            add(R_SW, "switchport")
+    if intf.ip_address is not None:
+        add(R_IP, f"ip address {intf.ip_address}")
+    for helper in intf.helpers:
+        add(R_HELPER, f"ip helper-address {helper}")
+    for extra in intf.extra:
+        slots.append((extra.rank, 1, extra.seq, extra.text))
+    return [INDENT + text for *_, text in sorted(slots)]
+
+
+def vlan_lines(vlan: Vlan, all_defaults: bool = False) -> list[str]:
+    lines: list[str] = []
+    if vlan.name is not None or all_defaults:
+        lines.append(f"name {vlan.name if vlan.name is not None else default_vlan_name(vlan.vid)}")
+    if vlan.state != "active" or all_defaults:
+        lines.append(f"state {vlan.state}")
+    lines.extend(vlan.extra)
+    return [INDENT + text for text in lines]
+
+
+def _vlan_blocks(cfg: EosConfig, all_defaults: bool) -> list[list[str]]:
+    blocks: list[list[str]] = []
+    run: list[int] = []
+
+    def flush() -> None:
+        if run:
+            blocks.append([f"vlan {format_vlan_list(run)}"])
+            run.clear()
+
+    for vid in sorted(cfg.vlans):
+        vlan = cfg.vlans[vid]
+        if not all_defaults and vlan.is_bare():
+            if vid == 1:
+                continue
+            if run and run[-1] != vid - 1:
+                flush()
+            run.append(vid)  # EOS collapses consecutive plain VLANs into `vlan 20-22`
+            continue
+        flush()
+        blocks.append([f"vlan {vid}", *vlan_lines(vlan, all_defaults)])
+    flush()
+    return blocks
+
+
+def render_body(cfg: EosConfig, all_defaults: bool = False) -> list[str]:
+    """Config lines after the `! Command:` header, ending with `end`."""
+    out: list[str] = []
+
+    def sep() -> None:
+        if out and out[-1] != "!":
+            out.append("!")
+
+    for item in cfg.items:
+        if isinstance(item, Raw):
+            out.extend(item.lines)
+        elif item is Marker.SEP:
+            sep()
+        elif item is Marker.HOSTNAME:
+            if cfg.hostname is not None:
+                out.append(f"hostname {cfg.hostname}")
+        elif item is Marker.VLANS:
+            for block in _vlan_blocks(cfg, all_defaults):
+                sep()
+                out.extend(block)
+                out.append("!")
+        elif item is Marker.INTERFACES:
+            for name in sorted(cfg.interfaces, key=sort_key):
+                sep()
+                out.append(f"interface {name}")
+                out.extend(interface_lines(cfg.interfaces[name], all_defaults))
+                out.append("!")
+    sep()
+    out.append("end")
+    return out
+
+
+def render_config(cfg: EosConfig, header: list[str], all_defaults: bool = False) -> str:
+    return "\n".join([*header, *render_body(cfg, all_defaults)]) + "\n"
+
+
+# ---------------------------------------------------------------- output filters
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    """Top-level blocks: a header plus its indented children plus a trailing `!`."""
+    blocks: list[list[str]] = []
+    for line in lines:
+        if line[:1] == " " or (line == "!" and blocks and blocks[-1][-1] != "!"):
+            if blocks:
+                blocks[-1].append(line)
+            continue
+        if line.startswith("!") or line == "end":
+            continue
+        blocks.append([line])
+    return blocks
+
+
+def section(lines: list[str], pattern: str) -> list[str]:
+    """EOS `| section`: whole top-level blocks whose header or any child matches."""
+    regex = re.compile(pattern)
+    out: list[str] = []
+    for block in _blocks(lines):
+        if any(regex.search(line) for line in block if line != "!"):
+            out.extend(block)
+    return out
+
+
+def apply_filters(text: str, filters: list[tuple[str, str]]) -> str:
+    """Apply `| section|include|exclude|begin REGEX` filters in order."""
+    if not filters or not text:
+        return text
+    lines = text.rstrip("\n").split("\n")
+    for kind, pattern in filters:
+        if kind == "section":
+            lines = section(lines, pattern)
+            continue
+        regex = re.compile(pattern)
+        if kind == "include":
+            lines = [line for line in lines if regex.search(line)]
+        elif kind == "exclude":
+            lines = [line for line in lines if not regex.search(line)]
+        elif kind == "begin":
+            starts = [i for i, line in enumerate(lines) if regex.search(line)]
+            lines = lines[starts[0]:] if starts else []
+    return "\n".join(lines) + "\n" if lines else ""
