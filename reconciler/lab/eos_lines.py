@@ -84,6 +84,11 @@ def _extra_rank(text: str) -> int:
     return rank
 
 
+def _known_rank(text: str) -> int:
+    rank = _extra_rank(text)
+    return 0 if rank == 300 else rank
+
+
 def _drop_extras(intf: Interface, pred: Any) -> bool:
     kept = [e for e in intf.extra if not pred(e.text.strip())]
     removed = len(kept) != len(intf.extra)
@@ -94,8 +99,8 @@ def _drop_extras(intf: Interface, pred: Any) -> bool:
 def _set_extra(intf: Interface, words: list[str], neg: str | None, anchor: int | None,
                raw: str) -> None:
     """Store/remove an unmodelled interface line with EOS-like replace semantics."""
-    if anchor is not None:  # parsing: keep verbatim, in file order
-        intf.extra.append(Extra(anchor, intf.next_seq(), raw))
+    if anchor is not None:  # parsing: file order, but never before EOS's own slot for it
+        intf.extra.append(Extra(max(anchor, _known_rank(raw)), intf.next_seq(), raw))
         return
     body = " ".join(words[1:] if neg else words)
     bwords = body.split()

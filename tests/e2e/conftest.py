@@ -1,0 +1,57 @@
+"""The bundled lab for a private copy of the example estate, started in-process.
+
+The same planners as `reconciler lab up` build the lab, so the tests see what a
+user sees; the emulator objects stay reachable to read device state and inject
+faults.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.cli.lab import build_lab, write_lab_files
+from reconciler.lab.launcher import Lab
+from reconciler.model.estate import load_estate
+from tests.conftest import copy_estate
+
+
+@dataclass
+class LabEstate:
+    root: Path
+    lab: Lab
+    endpoints: Path
+    credentials: Path
+    run_cli: Callable[..., Any]
+
+    def cli(self, *args: str) -> Any:
+        """Run a command on this estate against this lab."""
+        return self.run_cli(*args, "--repo", str(self.root), "--endpoints", str(self.endpoints),
+                            "--credentials", str(self.credentials))
+
+    def plan_json(self, *args: str) -> tuple[int, dict[str, Any]]:
+        res = self.cli("plan", "--format", "json", *args)
+        return res.exit_code, json.loads(res.stdout)
+
+    def eos(self, target: str) -> Any:
+        return self.lab.handle("eos").device(target)
+
+    def configs(self) -> dict[str, str]:
+        eos = self.lab.handle("eos")
+        return {name: eos.device(name).running_config() for name in eos.names}
+
+
+@pytest.fixture
+def lab_estate(tmp_path: Path, cli: Callable[..., Any]) -> Iterator[LabEstate]:
+    root = copy_estate(tmp_path / "estate")
+    work = root / ".lab"
+    work.mkdir()
+    plan = build_lab(load_estate(root), work)
+    with Lab({"components": plan.components}, work) as lab:
+        ep, cred = write_lab_files(work, plan, lab.endpoints())
+        yield LabEstate(root, lab, ep, cred, cli)
