@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the lab and the tests use. Idempotent; needs root.
 set -euo pipefail
-PACKAGES=(sqlite3)
+# One package a line, with who needs it (keeps additions easy to merge).
+PACKAGES=(
+  sqlite3       # the embedded SQL databases, inspected by hand
+  postgresql    # PostgreSQL variants of the SQL targets' tests (private cluster per run)
+)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

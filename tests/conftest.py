@@ -43,3 +43,18 @@ def cli() -> Callable[..., object]:
         return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres():  # type: ignore[no-untyped-def]
+    """A private PostgreSQL cluster for this test session (one per xdist worker)."""
+    from reconciler.lab.postgres import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL tests need a local server: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
