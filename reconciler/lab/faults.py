@@ -23,6 +23,7 @@ class FaultSettings:
     http_500: int = 0  # the next K requests get HTTP 500
     fail_commit: bool = False  # every commit fails, nothing is applied
     commit_message: str = "Lab fault: commit failed"
+    error_on_config_line: int | None = None  # the Nth configuration line from now fails (once)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "http_500": (int,),
     "fail_commit": (bool,),
     "commit_message": (str,),
+    "error_on_config_line": (int, type(None)),
 }
 
 
@@ -58,6 +60,7 @@ class Faults:
         self._lock = threading.Lock()
         self._settings = FaultSettings()
         self._seen = 0  # commands received since drop_on_command was set
+        self._config_seen = 0  # configuration lines since error_on_config_line was set
         self._regex: re.Pattern[str] | None = None
 
     def update(self, changes: Mapping[str, Any]) -> None:
@@ -79,6 +82,8 @@ class Faults:
                 self._regex = compiled
             if "drop_on_command" in changes:
                 self._seen = 0
+            if "error_on_config_line" in changes:
+                self._config_seen = 0
 
     def set(self, **changes: Any) -> None:
         self.update(changes)
@@ -88,6 +93,7 @@ class Faults:
             self._settings = FaultSettings()
             self._regex = None
             self._seen = 0
+            self._config_seen = 0
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -113,6 +119,16 @@ class Faults:
                     return Drop()
             if self._regex is not None and self._regex.search(command):
                 return Fail(self._settings.error_message)
+        return None
+
+    def on_config_line(self, line: str) -> FaultAction | None:
+        """For CLIs without sessions (IOS): fail the Nth configuration line, once."""
+        with self._lock:
+            if self._settings.error_on_config_line is not None:
+                self._config_seen += 1
+                if self._config_seen >= self._settings.error_on_config_line:
+                    self._settings.error_on_config_line = None
+                    return Fail(self._settings.error_message)
         return None
 
     def commit_error(self) -> str | None:
