@@ -94,8 +94,14 @@ def plan_switches(estate: Estate, workdir: Path, plan: LabPlan) -> None:
         plan.components.append({"kind": "eos", "devices": devices})
 
 
+def _plan_ios(estate: Estate, workdir: Path, plan: LabPlan) -> None:
+    from .lab_ios import plan_ios_switches  # its own module; it imports LabPlan from here
+
+    plan_ios_switches(estate, workdir, plan)
+
+
 # Each live-system family adds how its lab part is started.
-LAB_PLANNERS: list[LabPlanner] = [plan_switches]
+LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_ios]
 
 
 def build_lab(estate: Estate, workdir: Path) -> LabPlan:

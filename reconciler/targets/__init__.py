@@ -12,9 +12,11 @@ from typing import Any
 
 from ..errors import UnknownPlatformError
 from .eos import EosTarget
+from .ios import IosTarget
 
 TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
+    IosTarget.platform: IosTarget,
 }
 
 

@@ -11,6 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import ipaddress
+
 import jinja2
 
 from ..engine.resources import Change
@@ -23,6 +25,12 @@ def _vlanlist(values: Iterable[int]) -> str:
     return compress_vlan_list(values)
 
 
+def _ip_mask(address: str) -> str:
+    """'172.16.0.1/24' -> '172.16.0.1 255.255.255.0' (IOS address syntax)."""
+    iface = ipaddress.IPv4Interface(address)
+    return f"{iface.ip} {iface.netmask}"
+
+
 @lru_cache(maxsize=8)
 def environment(extra_dir: str | None = None) -> jinja2.Environment:
     dirs = [d for d in (extra_dir, str(BUILTIN_TEMPLATES)) if d]
@@ -30,6 +38,7 @@ def environment(extra_dir: str | None = None) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
                              autoescape=False)  # noqa: S701 - device CLI text, not HTML
     env.filters["vlanlist"] = _vlanlist
+    env.filters["ip_mask"] = _ip_mask
     return env
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from .eos_parse import parse_running_config as parse_eos
 from .eos_parse import to_inspect_json
+from .ios_parse import parse_running_config as parse_ios
 
 
 def _eos(text: str) -> Mapping[str, Any]:
@@ -15,4 +16,5 @@ def _eos(text: str) -> Mapping[str, Any]:
 
 PARSERS: dict[str, Callable[[str], Mapping[str, Any]]] = {
     "arista_eos": _eos,
+    "cisco_ios": parse_ios,
 }

@@ -41,9 +41,19 @@ class LabEstate:
     def eos(self, target: str) -> Any:
         return self.lab.handle("eos").device(target)
 
+    def ios(self, target: str) -> Any:
+        return self.lab.handle("ios").device(target)
+
     def configs(self) -> dict[str, str]:
-        eos = self.lab.handle("eos")
-        return {name: eos.device(name).running_config() for name in eos.names}
+        """Running-config text of every lab switch, EOS and IOS, by target id."""
+        out: dict[str, str] = {}
+        for kind in ("eos", "ios"):
+            try:
+                lab = self.lab.handle(kind)
+            except KeyError:
+                continue
+            out.update({name: lab.device(name).running_config() for name in lab.names})
+        return out
 
 
 @pytest.fixture

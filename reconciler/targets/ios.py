@@ -1,0 +1,201 @@
+"""Cisco IOS switches through netmiko (SSH CLI, device type `cisco_ios`).
+
+Read: `show running-config` (ports, SVIs, trunk lists; parsed by `ios_parse` on
+hier_config) and `show vlan brief` (the VLAN database, which the running-config omits in
+VTP server/client mode; parsed by ntc-templates). Apply: only the lines the changes need
+(`templates/cisco_ios/`), in one `send_config_set`, every reply checked for IOS errors.
+IOS has no configuration sessions, so on a refused line the target sends the reverse
+lines, computed from the state read before, in a second `send_config_set`; after a
+verified change it saves with `write memory` unless the site turns that off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, ClassVar, TypeVar
+
+from netmiko import ConnectHandler  # type: ignore[import-untyped]
+from netmiko.exceptions import (  # type: ignore[import-untyped]
+    ConfigInvalidException,
+    NetmikoAuthenticationException,
+    NetmikoBaseException,
+    ReadException,
+    ReadTimeout,
+)
+from ntc_templates.parse import parse_output  # type: ignore[import-untyped]
+from paramiko.ssh_exception import SSHException
+from pydantic import BaseModel, ConfigDict
+
+from ..engine.credentials import Credential
+from ..engine.diff import apply_changes, diff
+from ..engine.resources import Change, Resource, TargetSpec
+from ..engine.target import ApplyResult, BaseTarget
+from ..errors import (
+    ConfigError,
+    TargetAuthError,
+    TargetError,
+    TargetRejected,
+    TargetUnavailable,
+    VerifyError,
+)
+from ._render import render_changes
+from ._switch import SWITCH_KIND_ORDER, resources_from_inspect
+from .ios_parse import parse_running_config, vlans_from_show_vlan
+
+# What IOS answers when it refuses a line (informational `% Access VLAN does not exist.
+# Creating vlan N` is not a refusal).
+IOS_ERROR = (r"^% ?(?:Invalid input|Incomplete command|Ambiguous command|Unrecognized command"
+             r"|Bad mask|Invalid|Error|.*not allowed|.*rejected|.*not permitted)"
+             r"|^Command rejected")
+T = TypeVar("T")
+
+
+class IosSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    host: str
+    port: int | None = None
+    save_config: bool = True
+    timeout: float = 30.0
+    templates_dir: str | None = None
+    fast_cli: bool = True
+    delay_factor: float = 0.1  # netmiko global_delay_factor: the lab and modern IOS are quick
+
+
+class IosTarget(BaseTarget):
+    platform: ClassVar[str] = "cisco_ios"
+    wave: ClassVar[int] = 1
+    kind_order: ClassVar[tuple[str, ...]] = SWITCH_KIND_ORDER
+    max_concurrency: ClassVar[int] = 16  # SSH sessions are costlier than eAPI calls
+
+    def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
+        super().__init__(spec, credential)
+        self.settings = IosSettings.model_validate(spec.settings)
+        if credential is None:
+            raise ConfigError(f"{spec.id}: an IOS switch needs credentials (username, password)")
+        self._username = credential["username"]
+        self._password = credential["password"]
+        self._secret = credential["secret"] if "secret" in set(credential) else self._password
+        self._conn: Any = None
+        self._live: list[Resource] | None = None
+        self.running_config: str | None = None
+
+    # -- transport -------------------------------------------------------------------
+    @contextmanager
+    def _translate(self, doing: str) -> Iterator[None]:
+        """netmiko/paramiko exceptions -> errors named by what the caller should do."""
+        try:
+            yield
+        except TargetError:
+            raise
+        except NetmikoAuthenticationException as exc:
+            self._drop()
+            raise TargetAuthError(self.spec.id, "SSH login refused the credentials") from exc
+        except ConfigInvalidException as exc:
+            raise TargetRejected(self.spec.id, f"switch refused a line while {doing}: "
+                                 f"{_first_line(str(exc))}") from exc
+        except (NetmikoBaseException, ReadTimeout, ReadException, SSHException, OSError,
+                EOFError, ValueError) as exc:
+            self._drop()
+            raise TargetUnavailable(self.spec.id, f"SSH to {self.settings.host} failed while "
+                                    f"{doing}: {_first_line(str(exc))}") from exc
+
+    def _connect(self) -> Any:
+        if self._conn is None:
+            s = self.settings
+            conn = ConnectHandler(
+                device_type="cisco_ios", host=s.host, port=s.port or 22,
+                username=self._username, password=self._password, secret=self._secret,
+                fast_cli=s.fast_cli, global_delay_factor=s.delay_factor,
+                conn_timeout=s.timeout, auth_timeout=s.timeout, banner_timeout=s.timeout,
+                read_timeout_override=None, allow_agent=False, use_keys=False,
+                ssh_strict=False, system_host_keys=False, alt_host_keys=False)
+            if not conn.check_enable_mode():
+                conn.enable()
+            self._conn = conn
+        return self._conn
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.disconnect()
+            except Exception:  # noqa: BLE001 - the session is gone either way
+                pass
+
+    def _show(self, command: str) -> str:
+        out = str(self._connect().send_command(command, read_timeout=self.settings.timeout))
+        if re.search(IOS_ERROR, out, re.M):
+            raise TargetRejected(self.spec.id, f"switch refused {command!r}: "
+                                 f"{_first_line(out.strip())}")
+        return out
+
+    def _configure(self, lines: list[str]) -> str:
+        return str(self._connect().send_config_set(
+            lines, error_pattern=IOS_ERROR, read_timeout=self.settings.timeout))
+
+    def _call(self, doing: str, fn: Callable[[], T]) -> T:
+        with self._translate(doing):
+            return fn()
+
+    # -- Target protocol ---------------------------------------------------------------
+    def read(self) -> list[Resource]:
+        def run() -> tuple[str, str]:
+            return self._show("show running-config"), self._show("show vlan brief")
+
+        running, vlans = self._call("reading the configuration", run)
+        parsed = parse_running_config(running)
+        parsed["vlans"] = vlans_from_show_vlan(
+            parse_output(platform="cisco_ios", command="show vlan", data=vlans))
+        self.running_config = running
+        self._live = resources_from_inspect(self.spec, parsed)
+        return list(self._live)
+
+    def render(self, changes: Sequence[Change]) -> list[str]:
+        return [ln.strip() for ln in
+                render_changes(self.platform, changes, self.settings.templates_dir)]
+
+    def apply(self, changes: Sequence[Change]) -> ApplyResult:
+        lines = self.render(changes)
+        result = ApplyResult(self.spec.id, list(changes), lines)
+        if not lines:
+            return result
+        before = self._live if self._live is not None else self.read()
+        try:
+            output = self._call("configuring", lambda: self._configure(lines))
+            if re.search(IOS_ERROR, output, re.M):  # belt and braces over netmiko's check
+                raise TargetRejected(self.spec.id, "switch refused a line: "
+                                     + _first_line(re.search(IOS_ERROR, output, re.M)[0]))
+            result.changed = True
+            left = diff(self.read(), apply_changes(before, changes), self.write_only)
+            if left:
+                raise VerifyError(self.spec.id, "after the change the switch differs from the "
+                                  "plan: " + ", ".join(f"{c.kind} {c.key}" for c in left[:5]))
+        except TargetError:
+            self._undo(changes)
+            raise
+        if self.settings.save_config:
+            saved = self._call("saving the configuration", lambda: str(
+                self._connect().save_config()))
+            if "[OK]" not in saved:
+                raise TargetRejected(self.spec.id, "write memory did not report [OK]: "
+                                     + _first_line(saved.strip()))
+        return result
+
+    def _undo(self, changes: Sequence[Change]) -> None:
+        """Reverse lines from the state read before: IOS applied the lines before the error."""
+        back = self.render([c.reversed() for c in reversed(changes)])
+        try:
+            self._call("rolling back", lambda: self._configure(back))
+        except TargetError:
+            pass  # the engine re-reads and restores what is left
+
+    def close(self) -> None:
+        self._drop()
+
+
+def _first_line(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return " / ".join(lines[:3])[:300] if lines else text
