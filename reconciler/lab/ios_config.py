@@ -68,6 +68,7 @@ class Interface:
     name: str
     description: str | None = None
     routed: bool = False  # `no switchport`
+    l2_line: bool = False  # a bare `switchport` kept from a seed (Catalyst 6500 style)
     mode: str | None = None  # access | trunk | dynamic auto | dynamic desirable; None: default
     access_vlan: int | None = None
     encapsulation: str | None = None
@@ -95,6 +96,8 @@ class Interface:
             out.append(f" description {self.description}")
         if self.routed:
             out.append(" no switchport")
+        elif self.l2_line:
+            out.append(" switchport")
         if self.access_vlan is not None:
             out.append(f" switchport access vlan {self.access_vlan}")
         if self.encapsulation:
@@ -202,7 +205,7 @@ def _apply_sub(iface: Interface, line: str) -> None:
         elif text == "no switchport":
             iface.routed = True
         elif text == "switchport":
-            iface.routed = False
+            iface.routed, iface.l2_line = False, True
         elif text.startswith("switchport access vlan "):
             iface.access_vlan = int(words[3])
         elif text.startswith("switchport trunk encapsulation "):

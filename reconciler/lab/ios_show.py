@@ -6,7 +6,7 @@ Checked against real captures by parsing both with the same ntc-templates parser
 
 from __future__ import annotations
 
-from reconciler.lab.ios_config import DEFAULT_VLANS, Interface, IosConfig, vlan_items, wrap_items
+from reconciler.lab.ios_config import DEFAULT_VLANS, Interface, IosConfig, vlan_items
 
 SHORT = (("TwentyFiveGigE", "Twe"), ("TwoGigabitEthernet", "Tw"), ("FiveGigabitEthernet", "Fi"),
          ("TenGigabitEthernet", "Te"), ("FortyGigabitEthernet", "Fo"), ("HundredGigE", "Hu"),
@@ -50,6 +50,20 @@ def show_vlan_brief(cfg: IosConfig) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _wrap_list(head: str, items: list[str], indent: str = "     ", limit: int = 80) -> list[str]:
+    """IOS's show wrap: a trailing comma, the rest on indented lines, under `limit`."""
+    lines, cur, fresh = [], head, True
+    for k, item in enumerate(items):
+        piece = item + ("," if k < len(items) - 1 else "")
+        if len(cur) + len(piece) > limit and not fresh:
+            lines.append(cur)
+            cur = indent
+        cur += piece
+        fresh = False
+    lines.append(cur)
+    return lines
+
+
 def _vlan_label(cfg: IosConfig, vid: int) -> str:
     return f"{vid} ({vlan_name(cfg, vid) if cfg.vlan_exists(vid) else 'Inactive'})"
 
@@ -86,7 +100,7 @@ def _switchport(cfg: IosConfig, i: Interface) -> list[str]:
         "Administrative private-vlan trunk associations: none",
         "Administrative private-vlan trunk mappings: none",
         "Operational private-vlan: none",
-        *wrap_items("Trunking VLANs Enabled: ", "     ", trunk_vlans, 78),
+        *_wrap_list("Trunking VLANs Enabled: ", trunk_vlans),
         "Pruning VLANs Enabled: 2-1001",
         "Capture Mode Disabled",
         "Capture VLANs Allowed: ALL",
