@@ -40,8 +40,18 @@ class IosDeviceSpec:
 
 
 class _Server(asyncssh.SSHServer):
-    def __init__(self, device: IosDevice) -> None:
+    def __init__(self, device: IosDevice, live: set[asyncssh.SSHServerConnection]) -> None:
         self.device = device
+        self.live = live
+        self.conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        self.live.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.conn is not None:
+            self.live.discard(self.conn)
 
     def begin_auth(self, username: str) -> bool:
         return True
@@ -93,6 +103,7 @@ class IosLab:
         self._specs: dict[str, IosDeviceSpec] = {}
         self._devices: dict[str, IosDevice] = {}
         self._servers: dict[str, Any] = {}
+        self._live: set[asyncssh.SSHServerConnection] = set()  # open client sessions
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         for spec in specs:
@@ -121,7 +132,7 @@ class IosLab:
             return _shell(device, process)
 
         self._servers[name] = await asyncssh.create_server(
-            lambda: _Server(device), spec.host, spec.port, server_host_keys=[_host_key()],
+            lambda: _Server(device, self._live), spec.host, spec.port, server_host_keys=[_host_key()],
             process_factory=shell, line_editor=True, encoding="utf-8",
             keepalive_interval=0, login_timeout=30)
 
@@ -148,8 +159,13 @@ class IosLab:
         async def close_all() -> None:
             for server in self._servers.values():
                 server.close()
+            for conn in list(self._live):  # a stopped switch drops its sessions
+                conn.close()
             for server in self._servers.values():
                 await server.wait_closed()
+            for conn in list(self._live):
+                await asyncio.wait_for(conn.wait_closed(), 5)
+            await asyncio.sleep(0)  # let the shell tasks see the close and finish
 
         try:
             self._run(close_all())

@@ -24,7 +24,6 @@ from netmiko.exceptions import (  # type: ignore[import-untyped]
     ReadException,
     ReadTimeout,
 )
-from ntc_templates.parse import parse_output  # type: ignore[import-untyped]
 from paramiko.ssh_exception import SSHException
 from pydantic import BaseModel, ConfigDict
 
@@ -42,7 +41,7 @@ from ..errors import (
 )
 from ._render import render_changes
 from ._switch import SWITCH_KIND_ORDER, resources_from_inspect
-from .ios_parse import parse_running_config, vlans_from_show_vlan
+from .ios_parse import parse_running_config, parse_show_vlan, vlans_from_show_vlan
 
 # What IOS answers when it refuses a line (informational `% Access VLAN does not exist.
 # Creating vlan N` is not a refusal).
@@ -126,7 +125,10 @@ class IosTarget(BaseTarget):
                 pass
 
     def _show(self, command: str) -> str:
-        out = str(self._connect().send_command(command, read_timeout=self.settings.timeout))
+        conn = self._connect()
+        # Waiting for the known prompt saves netmiko a prompt probe per command.
+        out = str(conn.send_command(command, read_timeout=self.settings.timeout,
+                                    expect_string=re.escape(conn.base_prompt) + r"#\s*$"))
         if re.search(IOS_ERROR, out, re.M):
             raise TargetRejected(self.spec.id, f"switch refused {command!r}: "
                                  f"{_first_line(out.strip())}")
@@ -147,8 +149,7 @@ class IosTarget(BaseTarget):
 
         running, vlans = self._call("reading the configuration", run)
         parsed = parse_running_config(running)
-        parsed["vlans"] = vlans_from_show_vlan(
-            parse_output(platform="cisco_ios", command="show vlan", data=vlans))
+        parsed["vlans"] = vlans_from_show_vlan(parse_show_vlan(vlans))
         self.running_config = running
         self._live = resources_from_inspect(self.spec, parsed)
         return list(self._live)

@@ -12,7 +12,11 @@ from typing import Any
 import pytest
 from ntc_templates.parse import parse_output
 
-from reconciler.targets.ios_parse import parse_running_config, vlans_from_show_vlan
+from reconciler.targets.ios_parse import (
+    parse_running_config,
+    parse_show_vlan,
+    vlans_from_show_vlan,
+)
 from tests.conftest import realdata
 
 
@@ -76,8 +80,9 @@ def test_router_config_has_routed_ports_with_descriptions() -> None:
 @pytest.mark.realdata
 def test_show_vlan_brief_gives_the_vlan_database() -> None:
     text = realdata("cisco_ios", "show_vlan", "show_vlan_brief__napalm.txt").read_text()
-    vlans = vlans_from_show_vlan(parse_output(platform="cisco_ios", command="show vlan",
-                                              data=text))
+    records = parse_show_vlan(text)
+    assert records == parse_output(platform="cisco_ios", command="show vlan", data=text)
+    vlans = vlans_from_show_vlan(records)
     expected = json.loads(realdata("cisco_ios", "show_vlan",
                                    "show_vlan_brief__napalm.get_vlans_expected.json").read_text())
     # VLAN 1 and the 1002-1005 legacy VLANs exist on every IOS switch: never ours.
