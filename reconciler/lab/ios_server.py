@@ -81,9 +81,10 @@ async def _shell(device: IosDevice, process: asyncssh.SSHServerProcess[str]) -> 
                 return
             if reply.ask_password:
                 out.write("Password: ")
-                process.channel.set_echo(False)
+                editor: Any = process.channel  # the line editor wraps the channel
+                editor.set_echo(False)
                 secret = await process.stdin.readline()
-                process.channel.set_echo(True)
+                editor.set_echo(True)
                 out.write("\n")
                 reply = session.enable(secret.rstrip("\r\n"))
             out.write(reply.output)

@@ -6,12 +6,11 @@ estate repository's `templates/`; the built-in ones are the fallback.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import ipaddress
 
 import jinja2
 

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar, TypeVar
 
-from netmiko import ConnectHandler  # type: ignore[import-untyped]
-from netmiko.exceptions import (  # type: ignore[import-untyped]
+from netmiko import ConnectHandler
+from netmiko.exceptions import (
     ConfigInvalidException,
     NetmikoAuthenticationException,
     NetmikoBaseException,
@@ -166,9 +166,9 @@ class IosTarget(BaseTarget):
         before = self._live if self._live is not None else self.read()
         try:
             output = self._call("configuring", lambda: self._configure(lines))
-            if re.search(IOS_ERROR, output, re.M):  # belt and braces over netmiko's check
-                raise TargetRejected(self.spec.id, "switch refused a line: "
-                                     + _first_line(re.search(IOS_ERROR, output, re.M)[0]))
+            refused = re.search(IOS_ERROR, output, re.M)  # belt and braces over netmiko's
+            if refused:
+                raise TargetRejected(self.spec.id, f"switch refused a line: {refused[0]}")
             result.changed = True
             left = diff(self.read(), apply_changes(before, changes), self.write_only)
             if left:

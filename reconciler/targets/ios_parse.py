@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import textfsm  # type: ignore[import-untyped]
+import textfsm
 from hier_config import Platform, get_hconfig
-from ntc_templates.parse import _get_template_dir  # type: ignore[import-untyped]
+from ntc_templates.parse import _get_template_dir
 
 from .eos_syntax import expand_vlan_list
 
@@ -159,7 +159,7 @@ def parse_show_vlan(text: str) -> list[dict[str, Any]]:
     return [{k.lower(): v for k, v in row.items()} for row in fsm.ParseTextToDicts(text)]
 
 
-def vlans_from_show_vlan(records: list[Mapping[str, Any]]) -> Json:
+def vlans_from_show_vlan(records: Sequence[Mapping[str, Any]]) -> Json:
     """ntc-templates `show vlan brief` records -> inspect VLANs (defaults and 1 left out).
 
     IOS names an unnamed VLAN `VLAN0120`; that reads as no name, as in the running-config.
