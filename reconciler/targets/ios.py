@@ -95,8 +95,15 @@ class IosTarget(BaseTarget):
         except ConfigInvalidException as exc:
             raise TargetRejected(self.spec.id, f"switch refused a line while {doing}: "
                                  f"{_first_line(str(exc))}") from exc
+        except ValueError as exc:  # netmiko's word for "enable was refused"
+            self._drop()
+            if "enable" in str(exc).lower():
+                raise TargetAuthError(self.spec.id, "the switch refused the enable secret") \
+                    from exc
+            raise TargetUnavailable(self.spec.id, f"SSH to {self.settings.host} failed while "
+                                    f"{doing}: {_first_line(str(exc))}") from exc
         except (NetmikoBaseException, ReadTimeout, ReadException, SSHException, OSError,
-                EOFError, ValueError) as exc:
+                EOFError) as exc:
             self._drop()
             raise TargetUnavailable(self.spec.id, f"SSH to {self.settings.host} failed while "
                                     f"{doing}: {_first_line(str(exc))}") from exc
@@ -129,7 +136,8 @@ class IosTarget(BaseTarget):
         # Waiting for the known prompt saves netmiko a prompt probe per command.
         out = str(conn.send_command(command, read_timeout=self.settings.timeout,
                                     expect_string=re.escape(conn.base_prompt) + r"#\s*$"))
-        if re.search(IOS_ERROR, out, re.M):
+        head = "\n".join(out.lstrip("\n").splitlines()[:3])  # IOS refuses at once; a
+        if re.search(IOS_ERROR, head, re.M):  # banner further down is not a refusal
             raise TargetRejected(self.spec.id, f"switch refused {command!r}: "
                                  f"{_first_line(out.strip())}")
         return out

@@ -204,3 +204,25 @@ def test_fault_drops_the_connection(lab: IosLab, connect: Connect) -> None:
     assert "shutdown" not in parse_config(device.running_config()).render().split(
         "interface GigabitEthernet1/0/1\n")[1].split("!")[0]
     assert device.counters.snapshot()["by_prefix"]["show running-config"] == 1
+
+
+def test_one_lab_serves_many_switches_each_with_its_own_state() -> None:
+    specs = [IosDeviceSpec(f"site/sw{n}", hostname=f"sw{n}", password=f"pw{n}") for n in range(3)]
+    with IosLab(specs) as lab:
+        ports = {lab.address(s.name)[1] for s in specs}
+        assert len(ports) == 3
+        host, port = lab.address("site/sw1")
+        conn = ConnectHandler(device_type="cisco_ios", host=host, port=port, username="admin",
+                              password="pw1", secret="pw1", fast_cli=True, conn_timeout=10,
+                              allow_agent=False, use_keys=False)
+        try:
+            conn.enable()
+            assert conn.find_prompt() == "sw1#"
+            conn.send_config_set(["vlan 300", "name only-here"], error_pattern=IOS_ERROR)
+        finally:
+            conn.disconnect()
+        assert "only-here" in lab.device("site/sw1").running_config()
+        assert "only-here" not in lab.device("site/sw2").running_config()
+        assert lab.endpoints()["site/sw0"] == {"host": "127.0.0.1",
+                                               "port": lab.address("site/sw0")[1],
+                                               "transport": "ssh"}
