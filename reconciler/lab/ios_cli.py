@@ -109,6 +109,7 @@ class Session:
         self.mode = "exec"  # exec | priv | config | if | vlan
         self.iface: str | None = None
         self.vlan_ids: list[int] = []
+        self._line = ""  # the line being run, for the caret of a refused argument
 
     def prompt(self) -> str:
         host = self.device.running.hostname
@@ -149,6 +150,7 @@ class Session:
         return " " * (len(prompt) + exc.col) + "^\n" + exc.text + "\n\n"
 
     def _dispatch(self, line: str) -> Reply:
+        self._line = line
         if self.mode in ("exec", "priv"):
             return self._exec(line)
         sub = {"if": INTERFACE, "vlan": VLAN}.get(self.mode)
@@ -254,7 +256,8 @@ class Session:
         if key == "interface <if>":
             name: str = args[0]
             if name not in cfg.interfaces and not name.startswith(("Vlan", "Loopback")):
-                raise CliError(INVALID, len("interface "))
+                words = self._line.split()
+                raise CliError(INVALID, self._line.find(words[-1]) if words else 0)
             cfg.interface(name)
             self.mode, self.iface = "if", name
             return Reply()

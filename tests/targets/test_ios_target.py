@@ -83,3 +83,20 @@ def test_rendered_lines_and_their_reverse(lab: IosLab) -> None:
         "interface GigabitEthernet1/1/1", "switchport trunk allowed vlan add 100",
         "switchport trunk allowed vlan remove 102-103",
         "no vlan 102"]
+
+
+def test_a_core_role_ios_switch_gets_occupier_gateways(lab: IosLab) -> None:
+    host, port = lab.address("sw")
+    spec = TargetSpec("x/sw", "cisco_ios", "x", {"host": host, "port": port, "timeout": 5},
+                      {**SCOPE, "svi": True}, "c")
+    svi = Change("create", "x/sw", "svi", "Vlan102", None, {"address": "172.17.2.1/24"}, "acme")
+    with IosTarget(spec, Credential("c", {"username": "admin", "password": "pw-1",
+                                          "secret": "en-1"})) as t:
+        t.read()
+        assert t.render([svi]) == ["interface Vlan102", "ip address 172.17.2.1 255.255.255.0",
+                                   "no shutdown"]
+        assert t.apply([svi]).changed
+        assert ("svi", "Vlan102", {"address": "172.17.2.1/24"}) in [
+            (r.kind, r.key, r.attrs) for r in t.read()]
+        t.apply([svi.reversed()])
+        assert "interface Vlan102" not in lab.device("sw").running_config()
