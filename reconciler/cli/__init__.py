@@ -32,6 +32,16 @@ def _register_lab() -> None:
 _register_lab()
 
 
+def _register_gitops() -> None:
+    from .gitops import drift_cmd, sites_cmd
+
+    app.command("sites")(sites_cmd)
+    app.command("drift")(drift_cmd)
+
+
+_register_gitops()
+
+
 def main() -> None:
     """Entry point: usage errors exit 1 (not 2, which means "changes" here)."""
     import sys
