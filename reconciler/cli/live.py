@@ -37,7 +37,8 @@ from .common import (
 )
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, markdown (a pull "
-                                        "request comment)", case_sensitive=False)]
+                                        "request comment)", metavar="FORMAT",
+                                        case_sensitive=False)]
 ChangedSinceOpt = Annotated[str | None, typer.Option(
     "--changed-since", help="Only the targets affected by estate files changed since this git "
     "ref (e.g. origin/main); a changed site file takes the whole site.", show_default=False)]
