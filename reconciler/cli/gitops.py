@@ -44,7 +44,7 @@ from .live import (
 def sites_cmd(repo: RepoOpt = Path("."), at: AtOpt = None,
               changed_since: ChangedSinceOpt = None,
               fmt: Annotated[str, typer.Option("--format", "-f", help="text (one a line) or "
-                                               "json (a list, for a job matrix)")] = "text"
+                                               "json (a list, for a job matrix)", metavar="FORMAT")] = "text"
               ) -> None:
     """List the sites to plan or apply: all of them, or those changed since a git ref."""
     estate = load(repo)
@@ -67,12 +67,12 @@ def sites_cmd(repo: RepoOpt = Path("."), at: AtOpt = None,
 def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
               target: TargetOpt = None,
               fmt: Annotated[str, typer.Option("--format", "-f", help="text, json, markdown "
-                                               "(a job summary)")] = "text",
+                                               "(a job summary)", metavar="FORMAT")] = "text",
               dry_run: Annotated[bool, typer.Option("--dry-run", help="Report only; correct "
                                                     "nothing whatever the policy.")] = False,
               window: Annotated[int, typer.Option("--window", min=0, max=366, help="Days back in "
                                                   "which a date-driven change counts as "
-                                                  "scheduled, not drift.")] = 7,
+                                                  "scheduled, not drift.", metavar="DAYS")] = 7,
               allow_offboard: AllowOffboardOpt = None,
               creds_file: CredOpt = None, endpoints: EndpointsOpt = None) -> None:
     """Find live changes made outside git; correct them or report them per site policy.

@@ -41,10 +41,11 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, mark
                                         case_sensitive=False)]
 ChangedSinceOpt = Annotated[str | None, typer.Option(
     "--changed-since", help="Only the targets affected by estate files changed since this git "
-    "ref (e.g. origin/main); a changed site file takes the whole site.", show_default=False)]
+    "ref (e.g. origin/main); a changed site file takes the whole site.", show_default=False,
+    metavar="REF")]
 AllowOffboardOpt = Annotated[list[str] | None, typer.Option(
     "--allow-offboard", help="Prune the live resources of this occupier although its file was "
-    "deleted while a contract is in force (repeatable).", show_default=False)]
+    "deleted while a contract is in force (repeatable).", show_default=False, metavar="ID")]
 
 
 def apply_endpoints(desired: DesiredState, path: Path | None) -> DesiredState:
