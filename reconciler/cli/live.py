@@ -100,8 +100,9 @@ def build_plan(repo: Path, at: str | None, creds: CredentialStore, endpoints: Pa
                sites: list[str] | None, targets: list[str] | None,
                changed_since: str | None = None, allow_offboard: list[str] | None = None) -> Plan:
     estate = load(repo)
-    desired, scope = scoped(repo, compile_estate(estate, parse_date(at)), changed_since)
-    desired = apply_endpoints(select(desired, sites, targets), endpoints)
+    desired = select(compile_estate(estate, parse_date(at)), sites, targets)
+    desired, scope = scoped(repo, desired, changed_since)
+    desired = apply_endpoints(desired, endpoints)
     plan = make_plan(desired, TARGETS, creds, progress=progress_printer(len(desired.targets)))
     return finish_plan(plan, repo, estate, desired.at, scope, allow_offboard or ())
 

@@ -97,3 +97,14 @@ def test_changed_since_outside_git_is_a_clear_error(tmp_path: Path, cli) -> None
     root = copy_estate(tmp_path / "e")
     res = cli("sites", "--repo", str(root), "--changed-since", "HEAD")
     assert res.exit_code == 1 and "git repository" in res.output
+
+
+def test_a_site_with_nothing_changed_plans_nothing(estate_git: EstateGit, cli) -> None:  # type: ignore[no-untyped-def]
+    """apply.yml runs `plan --site S --changed-since TAG`: no change there is no error."""
+    estate_git.edit("sites/man1.yaml", "vlan: 999, enabled: false", "vlan: 998, enabled: false")
+    res = cli("plan", "--repo", str(estate_git.root), "--site", "lon1", "--changed-since",
+              "HEAD", "--format", "json")
+    assert res.exit_code == 0, res.output
+    plan = json.loads(res.stdout)
+    assert plan["targets"] == [] and "scoped to 0 target(s)" in plan["notes"][0]
+    assert len(plan["commit"]) == 40
