@@ -81,3 +81,16 @@ def test_workflows_install_with_the_setup_script() -> None:
     for name in NAMES:
         text = (WORKFLOWS / name).read_text()
         assert "scripts/setup.sh" in text, name
+
+
+def test_shell_steps_are_checked_when_shellcheck_is_installed(tmp_path: Path) -> None:
+    binary = _actionlint()
+    if shutil.which("shellcheck") is None:
+        pytest.skip("shellcheck not installed (scripts/system-packages.sh installs it as root)")
+    sloppy = (WORKFLOWS / "apply.yml").read_text().replace(
+        'echo "sites=$sites" >> "$GITHUB_OUTPUT"', "echo sites=$sites >> $GITHUB_OUTPUT")
+    wf = tmp_path / ".github" / "workflows" / "apply.yml"
+    wf.parent.mkdir(parents=True)
+    wf.write_text(sloppy)
+    res = _run(binary, wf)
+    assert res.returncode != 0 and "SC2086" in res.stdout
