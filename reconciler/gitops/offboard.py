@@ -61,21 +61,22 @@ def check_offboarding(plan: Plan, estate: Estate, repo: EstateRepo | None, at: d
         fix = (f"end the contract instead (end date + deprovision_on_end: true), or pass "
                f"--allow-offboard {owner}")
         if repo is None:
-            reason = f"the estate is not in git, so whether {path} held an active contract " \
-                     "cannot be checked"
-        else:
-            last = repo.last_version(path)
-            if last is None:
-                result.notes.append(f"{n} live resource(s) name occupier {owner!r}, which was "
-                                    "never in git: removed as drift")
-                continue
-            sha, text = last
-            sites, problem = _in_force(text, at)
-            if problem is None and not sites:
-                continue  # every contract had ended (or not started): a clean leave
-            reason = f"{path} was deleted (last in {sha[:10]}) " + (
-                f"while its contract is in force at {', '.join(sites)}" if sites else
-                f"and {problem}")
+            # Deleting a file is a git event: outside git there is nothing to check.
+            result.notes.append(f"{n} live resource(s) name occupier {owner!r}, which has no "
+                                "file; the estate is not in git, so offboarding was not checked")
+            continue
+        last = repo.last_version(path)
+        if last is None:
+            result.notes.append(f"{n} live resource(s) name occupier {owner!r}, which was "
+                                "never in git: removed as drift")
+            continue
+        sha, text = last
+        sites, problem = _in_force(text, at)
+        if problem is None and not sites:
+            continue  # every contract had ended (or not started): a clean leave
+        reason = f"{path} was deleted (last in {sha[:10]}) " + (
+            f"while its contract is in force at {', '.join(sites)}" if sites else
+            f"and {problem}")
         if owner in allow:
             result.allowed.append(owner)
             result.notes.append(f"offboarding {owner} allowed by --allow-offboard: {n} "

@@ -108,3 +108,30 @@ def test_a_site_with_nothing_changed_plans_nothing(estate_git: EstateGit, cli) -
     plan = json.loads(res.stdout)
     assert plan["targets"] == [] and "scoped to 0 target(s)" in plan["notes"][0]
     assert len(plan["commit"]) == 40
+
+
+def test_offboarding_check_needs_the_history_of_the_file(
+        estate_git: EstateGit, memory_live: MemoryLive, no_creds: Callable[[], object]) -> None:
+    from reconciler.gitops.offboard import check_offboarding
+    from reconciler.gitops.repo import EstateRepo
+
+    at = dt.date(2026, 11, 26)
+    root = estate_git.root
+    memory_live.load(compile_estate(load_estate(root), at).resources)
+    # A VLAN named for an occupier that never existed is drift, not an offboarding.
+    core = memory_live.state["lon1/core1"]
+    core[("vlan", "555")] = Resource("lon1/core1", "vlan", "555", {"name": "ghost"}, "ghost")
+    estate_git.delete("occupiers/orbit-analytics.yaml")  # not even committed yet
+    estate = load_estate(root)
+    plan = make_plan(compile_estate(estate, at), memory_live.registry(["arista_eos"]),
+                     no_creds())  # type: ignore[arg-type]
+    check = check_offboarding(plan, estate, EstateRepo.open(root), at)
+    assert [r.split(":")[0] for r in check.refusals] == ["orbit-analytics"]
+    assert any("'ghost', which was never in git" in n for n in check.notes)
+    allowed = check_offboarding(plan, estate, EstateRepo.open(root), at, ["orbit-analytics"])
+    assert allowed.refusals == [] and allowed.allowed == ["orbit-analytics"]
+    # An open-ended contract: still refused months later.
+    later = check_offboarding(plan, estate, EstateRepo.open(root), dt.date(2027, 6, 1))
+    assert later.refusals
+    outside = check_offboarding(plan, estate, None, at)
+    assert outside.refusals == [] and len(outside.notes) == 2
