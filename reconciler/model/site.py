@@ -128,6 +128,9 @@ class Switch(StrictModel):
         for u in self.uplinks:
             if not re.fullmatch(INTERFACE_RE[self.platform], u):
                 raise ValueError(f"uplink {u!r} is not a {self.platform.value} interface name")
+        if self.platform == Platform.CISCO_IOS and self.transport not in (None, "ssh"):
+            raise ValueError("a cisco_ios switch is reached over ssh; drop `transport` or set "
+                             "it to ssh")
         return self
 
 

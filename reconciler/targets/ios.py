@@ -16,15 +16,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar, TypeVar
 
-from netmiko import ConnectHandler
-from netmiko.exceptions import (
-    ConfigInvalidException,
-    NetmikoAuthenticationException,
-    NetmikoBaseException,
-    ReadException,
-    ReadTimeout,
-)
-from paramiko.ssh_exception import SSHException
 from pydantic import BaseModel, ConfigDict
 
 from ..engine.credentials import Credential
@@ -89,27 +80,37 @@ class IosTarget(BaseTarget):
             yield
         except TargetError:
             raise
-        except NetmikoAuthenticationException as exc:
+        except Exception as exc:
+            # Imported here: netmiko (with paramiko) is heavy and only needed for IOS switches.
+            from netmiko.exceptions import (
+                ConfigInvalidException,
+                NetmikoAuthenticationException,
+                NetmikoBaseException,
+                ReadException,
+                ReadTimeout,
+            )
+            from paramiko.ssh_exception import SSHException
+
+            if isinstance(exc, ConfigInvalidException):
+                raise TargetRejected(self.spec.id, f"switch refused a line while {doing}: "
+                                     f"{_first_line(str(exc))}") from exc
             self._drop()
-            raise TargetAuthError(self.spec.id, "SSH login refused the credentials") from exc
-        except ConfigInvalidException as exc:
-            raise TargetRejected(self.spec.id, f"switch refused a line while {doing}: "
-                                 f"{_first_line(str(exc))}") from exc
-        except ValueError as exc:  # netmiko's word for "enable was refused"
-            self._drop()
-            if "enable" in str(exc).lower():
+            if isinstance(exc, NetmikoAuthenticationException):
+                raise TargetAuthError(self.spec.id, "SSH login refused the credentials") from exc
+            if isinstance(exc, ValueError) and "enable" in str(exc).lower():
+                # netmiko's word for "enable was refused"
                 raise TargetAuthError(self.spec.id, "the switch refused the enable secret") \
                     from exc
-            raise TargetUnavailable(self.spec.id, f"SSH to {self.settings.host} failed while "
-                                    f"{doing}: {_first_line(str(exc))}") from exc
-        except (NetmikoBaseException, ReadTimeout, ReadException, SSHException, OSError,
-                EOFError) as exc:
-            self._drop()
-            raise TargetUnavailable(self.spec.id, f"SSH to {self.settings.host} failed while "
-                                    f"{doing}: {_first_line(str(exc))}") from exc
+            if isinstance(exc, (NetmikoBaseException, ReadTimeout, ReadException, SSHException,
+                                OSError, EOFError, ValueError)):
+                raise TargetUnavailable(self.spec.id, f"SSH to {self.settings.host} failed "
+                                        f"while {doing}: {_first_line(str(exc))}") from exc
+            raise
 
     def _connect(self) -> Any:
         if self._conn is None:
+            from netmiko import ConnectHandler  # heavy; see _translate
+
             s = self.settings
             conn = ConnectHandler(
                 device_type="cisco_ios", host=s.host, port=s.port or 22,
