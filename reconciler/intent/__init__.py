@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .compile import Compiler, DesiredState, compile_estate
 from .switches import compile_switches
+from .wifi import compile_wifi
 
 # One compiler per live-system family, in no particular order (each owns its targets).
-COMPILERS: list[Compiler] = [compile_switches]
+COMPILERS: list[Compiler] = [compile_switches, compile_wifi]
 
 __all__ = ["COMPILERS", "Compiler", "DesiredState", "compile_estate"]
