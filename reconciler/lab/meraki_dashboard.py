@@ -50,7 +50,12 @@ def _ssid(number: int, name: str, auth_mode: str) -> Json:
             "perClientBandwidthLimitUp": 0, "perClientBandwidthLimitDown": 0,
             "perSsidBandwidthLimitUp": 0, "perSsidBandwidthLimitDown": 0,
             "visible": True, "availableOnAllAps": True, "availabilityTags": [],
-            "mandatoryDhcpEnabled": False}
+            "mandatoryDhcpEnabled": False, "localAuth": False, "adminSplashUrl": "",
+            "splashTimeout": "1440 minutes", "walledGardenEnabled": False,
+            "walledGardenRanges": [], "radiusEnabled": auth_mode.endswith("radius"),
+            "radiusServers": [], "radiusAccountingEnabled": False,
+            "radiusAccountingServers": [], "radiusAttributeForGroupPolicies": "Filter-Id",
+            "radiusFailoverPolicy": "Deny access", "radiusLoadBalancingPolicy": "Round robin"}
 
 
 class Dashboard:
@@ -141,6 +146,10 @@ class Dashboard:
                             "scheduling": {"enabled": False},
                             "bandwidth": {"settings": "network default"},
                             "firewallAndTrafficShaping": {"settings": "network default"},
+                            "contentFiltering": {
+                                "allowedUrlPatterns": {"settings": "network default"},
+                                "blockedUrlPatterns": {"settings": "network default"},
+                                "blockedUrlCategories": {"settings": "network default"}},
                             "splashAuthSettings": "network default",
                             "vlanTagging": {"settings": "network default"},
                             "bonjourForwarding": {"settings": "network default", "rules": []}}

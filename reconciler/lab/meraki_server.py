@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .faults import Fail, Faults
 from .meraki_dashboard import ApiError, Dashboard
@@ -288,7 +288,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, out, headers = 400, {"errors": ["The request body must be valid JSON"]}, {}
         else:
             status, out, headers = self.server_lab.handle(
-                self.command, parts.path, parse_qs(parts.query), key, body)
+                self.command, unquote(parts.path), parse_qs(parts.query), key, body)
         data = b"" if status == 204 else json.dumps(out).encode()
         self.send_response(status)
         if data:
