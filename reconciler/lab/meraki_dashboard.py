@@ -179,7 +179,7 @@ class Dashboard:
             policy.update(copy.deepcopy({k: v for k, v in body.items() if v is not None}))
             return self._policy_view(policy)
 
-    def delete_policy(self, net_id: str, pid: str) -> None:
+    def delete_policy(self, net_id: str, pid: str) -> Json | None:  # 204: no body
         with self.lock:
             net = self.networks[net_id]
             if pid not in net.policies:
@@ -192,6 +192,7 @@ class Dashboard:
                 raise ApiError(400, f"Group policy is in use by {len(users)} client(s) "
                                     "or identity PSK(s) and cannot be deleted")
             del net.policies[pid]
+            return None
 
     # -- identity PSKs -----------------------------------------------------------------
     def _psk_ssid(self, net: Network, number: int) -> dict[str, Json]:
@@ -252,11 +253,12 @@ class Dashboard:
             return {k: psk[k] for k in ("id", "name", "passphrase", "groupPolicyId",
                                         "expiresAt")}
 
-    def delete_psk(self, net_id: str, number: int, psk_id: str) -> None:
+    def delete_psk(self, net_id: str, number: int, psk_id: str) -> Json | None:  # 204
         with self.lock:
             psks = self._psk_ssid(self.networks[net_id], number)
             if psks.pop(psk_id, None) is None:
                 raise ApiError(404, "Not found")
+            return None
 
     # -- clients (MAC provisioning) --------------------------------------------------------
     def _client(self, net: Network, client_id: str) -> Json:

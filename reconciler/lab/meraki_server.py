@@ -132,7 +132,7 @@ class MerakiLab:
     def base_url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{PREFIX}"
+        return f"http://{host!s}:{port}{PREFIX}"
 
     def set_rate(self, rate: float) -> None:
         self.limiter = RateLimiter(rate)
@@ -285,7 +285,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(raw) if raw else None
         except json.JSONDecodeError:
-            status, out, headers = 400, {"errors": ["The request body must be valid JSON"]}, {}
+            headers: dict[str, str] = {}
+            status, out = 400, {"errors": ["The request body must be valid JSON"]}
         else:
             status, out, headers = self.server_lab.handle(
                 self.command, unquote(parts.path), parse_qs(parts.query), key, body)

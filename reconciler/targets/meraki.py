@@ -75,7 +75,9 @@ class LiveNetwork:
 def policy_vlan(policy: Json) -> int | None:
     tag = policy.get("vlanTagging") or {}
     vid = tag.get("vlanId")
-    return int(vid) if tag.get("settings") == "custom" and str(vid).isdigit() else None
+    if tag.get("settings") == "custom" and str(vid).isdigit():
+        return int(str(vid))
+    return None
 
 
 class MerakiTarget(BaseTarget):

@@ -8,6 +8,7 @@ New keys are mailed only once the whole apply has succeeded.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import secrets
 import string
@@ -71,7 +72,7 @@ class ApplyRun:
                 if kind == "wifi_client" and batch[0].op != "delete":
                     self._parallel(self._provision_batches(batch))
                 else:
-                    self._parallel([lambda c=c: self._one(c) for c in batch])
+                    self._parallel([functools.partial(self._one, c) for c in batch])
         except TargetError as exc:
             failed = self._rollback()
             if failed:
@@ -227,7 +228,7 @@ class ApplyRun:
                                      for c in items])
             for c in items:
                 self._did(f"provision {c.key}", self._client_reverse(c))
-        return [lambda p=p, items=items: job(p, items) for p, items in sorted(by_policy.items())]
+        return [functools.partial(job, p, items) for p, items in sorted(by_policy.items())]
 
     def _client_reverse(self, c: Change) -> Callable[[], None]:
         if c.op == "create":

@@ -13,7 +13,7 @@ import time
 from collections import deque
 from typing import Any
 
-import meraki  # type: ignore[import-untyped]
+import meraki
 
 from ..errors import TargetAuthError, TargetError, TargetRejected, TargetUnavailable
 
