@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,7 +26,9 @@ from ..engine.resources import Change, Resource, TargetSpec
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import ConfigError
 from ._render import render_changes
+from .meraki_apply import ApplyRun
 from .meraki_client import DEFAULT_BASE_URL, connect, limiter_for, translate
+from .meraki_live import LiveNetwork, policy_vlan
 
 Json = dict[str, Any]
 KIND_ORDER = ("wifi_policy", "wifi_psk", "wifi_client")
@@ -57,27 +58,6 @@ class MerakiScope(BaseModel):
     recipients: dict[str, list[str]] = {}
     occupier_names: dict[str, str] = {}
     site_name: str = ""
-
-
-@dataclass
-class LiveNetwork:
-    """What one read saw, with the ids and secrets apply needs (never put in a plan)."""
-
-    policies: dict[str, Json] = field(default_factory=dict)  # name -> policy (all of them)
-    psks: dict[str, Json] = field(default_factory=dict)  # managed key -> PSK
-    clients: dict[str, Json] = field(default_factory=dict)  # managed MAC -> client
-
-    def policy_name(self, policy_id: str | None) -> str | None:
-        return next((n for n, p in self.policies.items() if p["groupPolicyId"] == policy_id),
-                    None)
-
-
-def policy_vlan(policy: Json) -> int | None:
-    tag = policy.get("vlanTagging") or {}
-    vid = tag.get("vlanId")
-    if tag.get("settings") == "custom" and str(vid).isdigit():
-        return int(str(vid))
-    return None
 
 
 class MerakiTarget(BaseTarget):
@@ -172,8 +152,6 @@ class MerakiTarget(BaseTarget):
                               net=self.settings.network_id, ssid=self.settings.ssid)
 
     def apply(self, changes: Sequence[Change]) -> ApplyResult:
-        from .meraki_apply import ApplyRun
-
         result = ApplyResult(self.spec.id, list(changes))
         if not changes:
             return result

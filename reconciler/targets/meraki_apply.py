@@ -23,9 +23,10 @@ from ..engine.diff import order_changes
 from ..engine.resources import Change
 from ..errors import TargetError, TargetRejected
 from ._render import environment
+from .meraki_live import LiveNetwork, policy_vlan
 
 if TYPE_CHECKING:
-    from .meraki import LiveNetwork, MerakiTarget
+    from .meraki import MerakiTarget
 
 Json = dict[str, Any]
 _ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
@@ -254,7 +255,6 @@ class ApplyRun:
         for m in self.mails:
             vlan = self.vlans.get(m.policy)
             if vlan is None and m.policy in self.live.policies:
-                from .meraki import policy_vlan
                 vlan = policy_vlan(self.live.policies[m.policy])
             body = tpl.render(occupier_name=scope.occupier_names.get(m.owner, m.owner),
                               device=m.device, site_name=scope.site_name or self.t.spec.site,

@@ -289,3 +289,22 @@ def test_plan_json_carries_no_secret(wifi: LabEstate) -> None:
     res = wifi.cli("plan", "--format", "json", "--at", AT)
     text = json.dumps(json.loads(res.stdout)) + res.output
     assert all(s not in text for s in secrets)
+
+
+def test_a_failing_network_rolls_back_the_other_by_reverse_calls(wifi: LabEstate) -> None:
+    before = {net: _state(wifi, net) for net in (LON1_NET, MAN1_NET)}
+    switches = wifi.configs()
+    # man1 refuses the device provisioning after its policies were made.
+    _lab(wifi).faults.set(error_regex=rf"^POST /networks/{MAN1_NET}/clients/provision$")
+    res = wifi.cli("apply", "--yes", "--at", AT)
+    assert res.exit_code == 1
+    assert "man1/wifi" in res.output and "rolled back" in res.output
+    # lon1 had applied its policies and keys: the engine undid them with the reverse calls.
+    assert {net: _state(wifi, net) for net in (LON1_NET, MAN1_NET)} == before
+    assert wifi.configs() == switches
+    deletes = [r.path for r in _lab(wifi).requests() if r.method == "DELETE"]
+    assert any("/identityPsks/" in p for p in deletes) and any("/groupPolicies/" in p
+                                                               for p in deletes)
+    _lab(wifi).faults.clear()
+    _apply(wifi)
+    assert wifi.plan_json("--at", AT)[0] == 0
