@@ -41,6 +41,7 @@ class LoggedRequest:
     path: str
     status: int
     digest: str  # sha256 of method, path and body: the same request sent again
+    injected: bool = False  # answered by an injected fault, not by the Dashboard's rules
 
     @property
     def accepted(self) -> bool:
@@ -76,6 +77,8 @@ class MerakiLab:
         self.faults = Faults()
         self.limiter = RateLimiter(rate)
         self.log: list[LoggedRequest] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # most requests being served at once (concurrency bound)
         self._log_lock = threading.Lock()
         self._address = (host, port)
         self._server: ThreadingHTTPServer | None = None
@@ -144,6 +147,7 @@ class MerakiLab:
     def clear_log(self) -> None:
         with self._log_lock:
             self.log.clear()
+            self.max_in_flight = self.in_flight
 
     def _record(self, entry: LoggedRequest) -> None:
         with self._log_lock:
@@ -199,7 +203,10 @@ class MerakiLab:
         digest = hashlib.sha256(f"{method} {path} {json.dumps(body, sort_keys=True)}"
                                 .encode()).hexdigest()[:16]
         org: str | None = None
-        status, out, headers = 500, None, {}
+        status, out, headers, injected = 500, None, {}, False
+        with self._log_lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
             if not path.startswith(PREFIX):
                 raise ApiError(404, "Not found")
@@ -213,24 +220,29 @@ class MerakiLab:
             else:
                 org = min(self.dashboard.orgs_for(key))
             if (delay := self.limiter.admit(org)) is not None:
-                status, headers = 429, {"Retry-After": str(max(1, math.ceil(delay)))}
+                headers = {"Retry-After": str(max(1, math.ceil(delay)))}
                 raise ApiError(429, "API rate limit exceeded for organization")
             if self.faults.take_rate_limit():
-                status, headers = 429, {"Retry-After": "1"}
+                headers, injected = {"Retry-After": "1"}, True
                 raise ApiError(429, "API rate limit exceeded for organization")
             if self.faults.latency():
                 time.sleep(self.faults.latency())
             if self.faults.take_http_error():
+                injected = True
                 raise ApiError(500, "Internal server error")
             action = self.faults.on_command(f"{method} {sub}")
             if isinstance(action, Fail):
+                injected = True
                 raise ApiError(400, action.message)
             status, out = route(key=key, body=body, query=query, **params)
             if isinstance(out, list):
                 out, headers = _page(out, query, sub)
         except ApiError as exc:
             status, out = exc.status, {"errors": exc.errors}
-        self._record(LoggedRequest(time.monotonic(), org, method, path, status, digest))
+        finally:
+            with self._log_lock:
+                self.in_flight -= 1
+        self._record(LoggedRequest(time.monotonic(), org, method, path, status, digest, injected))
         return status, out, headers
 
     def _match(self, method: str, sub: str) -> tuple[Callable[..., tuple[int, Any]],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,9 +40,13 @@ def _set_rate(le: LabEstate, rate: float) -> None:
 
 
 @pytest.fixture
-def wifi(lab_estate: LabEstate) -> LabEstate:
+def wifi(lab_estate: LabEstate) -> Iterator[LabEstate]:
     _set_rate(lab_estate, 1000.0)  # fast tests; the rate test sets the real one
-    return lab_estate
+    yield lab_estate
+    # Every request the target sent passed the Dashboard's validation and rules.
+    refused = [(r.method, r.path, r.status) for r in _lab(lab_estate).requests()
+               if 400 <= r.status < 500 and not r.injected]
+    assert refused == []
 
 
 def _lab(le: LabEstate) -> Any:
@@ -119,6 +124,11 @@ def test_onboarding_an_occupier_with_two_devices(wifi: LabEstate) -> None:
     assert policy["after"] == {"vlan": vlan}
 
     _lab(wifi).clear_log()
+    rc, _ = wifi.plan_json("--at", AT, "--target", "lon1/wifi")
+    # Reading a network takes two calls: its group policies and the SSID's keys.
+    assert [(r.method, r.path.rsplit("/", 1)[-1]) for r in _lab(wifi).requests()] == [
+        ("GET", "groupPolicies"), ("GET", "identityPsks")]
+    _lab(wifi).clear_log()
     res = _apply(wifi, "lon1/wifi")
     state = _state(wifi)
     assert state["policies"]["rcl-quill-press"]["vlanTagging"] == {"settings": "custom",
@@ -154,7 +164,9 @@ def test_removing_a_device_deletes_only_its_key(wifi: LabEstate) -> None:
     assert rc == 2
     assert [(c["op"], c["kind"], c["key"]) for c in changes] == [
         ("delete", "wifi_psk", "rcl-greenleaf-studio.display-2-01")]
+    _lab(wifi).clear_log()
     _apply(wifi, "lon1/wifi")
+    assert [r.method for r in _lab(wifi).requests() if r.method != "GET"] == ["DELETE"]
     after = _state(wifi)
     gone = before["psks"][2].pop("rcl-greenleaf-studio.display-2-01.v1")
     assert gone["policy"] == "rcl-greenleaf-studio"
@@ -308,3 +320,19 @@ def test_a_failing_network_rolls_back_the_other_by_reverse_calls(wifi: LabEstate
     _lab(wifi).faults.clear()
     _apply(wifi)
     assert wifi.plan_json("--at", AT)[0] == 0
+
+
+def test_many_keys_are_written_a_few_at_a_time(wifi: LabEstate) -> None:
+    occ = wifi.root / "occupiers" / "greenleaf-studio.yaml"
+    _edit_yaml(occ, lambda d: d["devices"].extend(
+        {"name": f"sensor-{i}", "mac": f"00:1b:a9:77:00:{i:02x}", "site": "lon1",
+         "kind": "sensor"} for i in range(12)))
+    lab = _lab(wifi)
+    lab.faults.set(latency=0.02)  # slow answers, so that concurrent requests overlap
+    lab.clear_log()
+    _apply(wifi, "lon1/wifi")
+    writes = [r for r in lab.requests() if r.method == "POST" and "identityPsks" in r.path]
+    assert len(writes) == 14
+    assert 1 <= lab.max_in_flight <= 4  # the target's bound (settings.concurrency)
+    assert len(_state(wifi)["psks"][2]) == 14 + 1  # and the hand-made one
+    assert _wifi_changes(wifi) == (0, [])
