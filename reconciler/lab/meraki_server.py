@@ -56,9 +56,8 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._seen: dict[str, deque[float]] = {}
 
-    def admit(self, org: str) -> float | None:
+    def admit(self, org: str, now: float) -> float | None:
         """None if the request may pass, else the seconds until it would."""
-        now = time.monotonic()
         with self._lock:
             q = self._seen.setdefault(org, deque())
             while q and q[0] <= now - 1.0:
@@ -202,6 +201,7 @@ class MerakiLab:
         """(status, JSON body, extra headers) for one request; logs it."""
         digest = hashlib.sha256(f"{method} {path} {json.dumps(body, sort_keys=True)}"
                                 .encode()).hexdigest()[:16]
+        arrived = time.monotonic()  # what the rate is measured on, as the limiter does
         org: str | None = None
         status, out, headers, injected = 500, None, {}, False
         with self._log_lock:
@@ -219,7 +219,7 @@ class MerakiLab:
                 org = self.dashboard.network(net, key).org_id
             else:
                 org = min(self.dashboard.orgs_for(key))
-            if (delay := self.limiter.admit(org)) is not None:
+            if (delay := self.limiter.admit(org, arrived)) is not None:
                 headers = {"Retry-After": str(max(1, math.ceil(delay)))}
                 raise ApiError(429, "API rate limit exceeded for organization")
             if self.faults.take_rate_limit():
@@ -242,7 +242,7 @@ class MerakiLab:
         finally:
             with self._log_lock:
                 self.in_flight -= 1
-        self._record(LoggedRequest(time.monotonic(), org, method, path, status, digest, injected))
+        self._record(LoggedRequest(arrived, org, method, path, status, digest, injected))
         return status, out, headers
 
     def _match(self, method: str, sub: str) -> tuple[Callable[..., tuple[int, Any]],
