@@ -49,7 +49,16 @@ def _start_ios(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running(lab.endpoints(), lab.stop, lab)
 
 
-COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "ios": _start_ios}
+def _start_meraki(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .meraki_server import MerakiLab
+
+    lab = MerakiLab.from_config(config).start()
+    ep = {"base_url": lab.base_url, "requests_per_second": lab.limiter.rate}
+    return Running({name: dict(ep) for name in config.get("targets", [])}, lab.stop, lab)
+
+
+COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "ios": _start_ios,
+                                 "meraki": _start_meraki}
 
 
 @dataclass

@@ -13,10 +13,12 @@ from typing import Any
 from ..errors import UnknownPlatformError
 from .eos import EosTarget
 from .ios import IosTarget
+from .meraki import MerakiTarget
 
 TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
     IosTarget.platform: IosTarget,
+    MerakiTarget.platform: MerakiTarget,
 }
 
 

@@ -93,9 +93,6 @@ class MemoryLive:
         self.state = {t: {(r.kind, r.key): r for r in rs} for t, rs in resources.items()}
 
 
-SWITCH_OS = ("arista_eos", "cisco_ios")  # the example estate has switches of both
-
-
 class NoCredentials:
     def get(self, name: str) -> None:
         return None

@@ -13,7 +13,7 @@ from reconciler.gitops.drift import classify, correction_plan, earlier_variants,
 from reconciler.intent import compile_estate
 from reconciler.model.estate import load_estate
 from tests.conftest import REPO_ROOT
-from tests.gitops.conftest import SWITCH_OS, EstateGit, MemoryLive
+from tests.gitops.conftest import EstateGit, MemoryLive
 
 END = dt.date(2027, 1, 4)  # acme's London contract ends, with deprovision
 AFTER = END + dt.timedelta(days=1)
@@ -23,7 +23,8 @@ def _report(memory_live: MemoryLive, no_creds: Callable[[], object], day: dt.dat
             window: int, policy: dict[str, str]):  # type: ignore[no-untyped-def]
     estate = load_estate(REPO_ROOT)
     desired = compile_estate(estate, day)
-    plan = make_plan(desired, memory_live.registry(SWITCH_OS), no_creds())  # type: ignore[arg-type]
+    platforms = {s.platform for s in desired.targets.values()}
+    plan = make_plan(desired, memory_live.registry(platforms), no_creds())  # type: ignore[arg-type]
     earlier = [compile_estate(estate, day - dt.timedelta(days=n)).resources
                for n in range(1, window + 1)]
     return plan, classify(plan, lambda site, kind: policy.get(kind, policy["default"]),
@@ -123,7 +124,7 @@ def test_offboarding_check_needs_the_history_of_the_file(
     core[("vlan", "555")] = Resource("lon1/core1", "vlan", "555", {"name": "ghost"}, "ghost")
     estate_git.delete("occupiers/orbit-analytics.yaml")  # not even committed yet
     estate = load_estate(root)
-    plan = make_plan(compile_estate(estate, at), memory_live.registry(SWITCH_OS),
+    plan = make_plan(compile_estate(estate, at), memory_live.registry(["arista_eos"]),
                      no_creds())  # type: ignore[arg-type]
     check = check_offboarding(plan, estate, EstateRepo.open(root), at)
     assert [r.split(":")[0] for r in check.refusals] == ["orbit-analytics"]

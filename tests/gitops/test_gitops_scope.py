@@ -17,7 +17,7 @@ from reconciler.gitops.planning import scoped
 from reconciler.gitops.repo import EstateRepo
 from reconciler.intent import compile_estate
 from reconciler.model.estate import load_estate
-from tests.gitops.conftest import AT, SWITCH_OS, EstateGit, MemoryLive
+from tests.gitops.conftest import AT, EstateGit, MemoryLive
 
 ZEPHYR = """\
 # A new occupier, onboarded by a pull request.
@@ -125,8 +125,9 @@ def test_onboarding_plans_the_new_occupier_and_nothing_else(
     sub, scope = scoped(root, now, base)
     assert scope is not None
     assert scope.occupiers == {"zephyr"} and scope.site_files == set()
-    assert scope.targets == {"lon1/core1", "lon1/acc-2a", "lon1/acc-3a"}
-    plan = make_plan(sub, memory_live.registry(SWITCH_OS), no_creds())  # type: ignore[arg-type]
+    assert scope.targets == {"lon1/core1", "lon1/acc-2a", "lon1/acc-3a", "lon1/wifi"}
+    platforms = {s.platform for s in sub.targets.values()}
+    plan = make_plan(sub, memory_live.registry(platforms), no_creds())  # type: ignore[arg-type]
     owners = {c.owner for c in plan.changes}
     assert owners == {"zephyr", None}  # its VLAN, gateway, ports; the shared trunks
     ports = {c.key for c in plan.changes if c.kind == "port"}
