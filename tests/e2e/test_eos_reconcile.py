@@ -39,7 +39,8 @@ def test_first_plan_creates_the_estate_then_apply_converges(lab_estate: LabEstat
     rc, plan = lab_estate.plan_json()
     assert rc == 2
     assert plan["format_version"] == 1 and plan["errors"] == []
-    by_target = {t["target"]: t for t in plan["targets"] if t["platform"] == "arista_eos"}
+    by_target = {t["target"]: t for t in plan["targets"]
+                 if t["platform"] in ("arista_eos", "cisco_ios")}
     assert set(by_target) == {"lon1/core1", "lon1/acc-2a", "lon1/acc-3a", "man1/core1",
                               "man1/acc-1a"}
     core = {(c["op"], c["kind"], c["key"]) for c in by_target["lon1/core1"]["changes"]}

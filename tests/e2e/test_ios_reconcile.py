@@ -148,8 +148,9 @@ def test_a_refused_nth_line_leaves_the_running_config_identical(
     before, startup = device.running_config(), device.startup_config()
     device.faults.set(error_on_config_line=line)
     res = lab_estate.cli("apply", "--yes", "--at", "2026-12-01", *ONLY)
-    assert res.exit_code == 1
-    assert "Invalid input detected at command" in res.output and "rolled back" in res.output
+    assert res.exit_code == 1, res.output
+    assert "Invalid input detected at command" in res.output, res.output
+    assert "rolled back" in res.output, res.output
     assert device.running_config() == before
     assert device.startup_config() == startup  # nothing half-done was saved
     assert device.faults.snapshot()["error_on_config_line"] is None  # it did fire
