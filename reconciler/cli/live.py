@@ -57,7 +57,8 @@ def select(desired: DesiredState, sites: list[str] | None,
            targets: list[str] | None) -> DesiredState:
     if not sites and not targets:
         return desired
-    known_sites = {s.site for s in desired.targets.values()}
+    # A target shared by sites (one RADIUS server) names them all: "lon1,man1".
+    known_sites = {s for spec in desired.targets.values() for s in spec.site.split(",")}
     for s in sites or []:
         if s not in known_sites:
             raise ConfigError(f"no targets at site {s!r}; sites: {', '.join(sorted(known_sites))}")
@@ -65,7 +66,8 @@ def select(desired: DesiredState, sites: list[str] | None,
         if t not in desired.targets:
             raise ConfigError(f"no target {t!r}; targets: {', '.join(sorted(desired.targets))}")
     keep = [tid for tid, spec in desired.targets.items()
-            if (not sites or spec.site in sites) and (not targets or tid in targets)]
+            if (not sites or set(spec.site.split(",")) & set(sites))
+            and (not targets or tid in targets)]
     return desired.select(keep)
 
 

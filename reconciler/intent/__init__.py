@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .compile import Compiler, DesiredState, compile_estate
+from .radius import compile_radius
 from .switches import compile_switches
 
 # One compiler per live-system family, in no particular order (each owns its targets).
-COMPILERS: list[Compiler] = [compile_switches]
+COMPILERS: list[Compiler] = [compile_switches, compile_radius]
 
 __all__ = ["COMPILERS", "Compiler", "DesiredState", "compile_estate"]

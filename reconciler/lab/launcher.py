@@ -42,7 +42,18 @@ def _start_eos(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running(eps, lab.stop, lab)
 
 
-COMPONENTS: dict[str, Starter] = {"eos": _start_eos}
+def _start_freeradius(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .freeradius import start_component
+
+    endpoints, servers = start_component(config, workdir)
+
+    def stop() -> None:
+        for srv in servers:
+            srv.stop()
+    return Running(endpoints, stop, {srv.workdir.name: srv for srv in servers})
+
+
+COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "freeradius": _start_freeradius}
 
 
 @dataclass

@@ -12,9 +12,11 @@ from typing import Any
 
 from ..errors import UnknownPlatformError
 from .eos import EosTarget
+from .freeradius import FreeradiusTarget
 
 TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
+    FreeradiusTarget.platform: FreeradiusTarget,
 }
 
 
