@@ -91,7 +91,8 @@ def _occupier(tid: str, occ: Occupier, sites: dict[str, Site], at: dt.date) -> l
         for u in occ.users:
             if not u.wifi_secure:
                 continue
-            invite = {"name": u.name, "occupier": occ.name, "sites": site_names}
+            invite: dict[str, object] = {"name": u.name, "occupier": occ.name,
+                                         "sites": site_names}
             home = sites.get(u.home_site or "")
             if home is not None and home.support.email:
                 invite["support"] = home.support.email
@@ -99,11 +100,11 @@ def _occupier(tid: str, occ: Occupier, sites: dict[str, Site], at: dt.date) -> l
                                 {"groups": dict(groups), "credential_version":
                                  u.credential_version, "invite": invite}, occ.id))
     for d in occ.devices:
-        g = mac_groups.get(d.site)
-        if g is None:
+        mg = mac_groups.get(d.site)
+        if mg is None:
             continue
         key = mac_user(d.mac)
         res.append(Resource(tid, "radius_mac", key,
-                            {"groups": {g: SITE_PRIORITY, DENY_GROUP: DENY_PRIORITY},
+                            {"groups": {mg: SITE_PRIORITY, DENY_GROUP: DENY_PRIORITY},
                              "check": [f"Cleartext-Password := {key}"]}, occ.id))
     return res

@@ -11,7 +11,7 @@ preview is exactly what runs.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import jinja2
 from pydantic import BaseModel, ConfigDict
@@ -102,9 +102,9 @@ class FreeradiusTarget(BaseTarget):
         """A user name that already has credentials outside our scope is not ours to take."""
         user = sql_escape(c.key) if c.kind == "radius_user" else c.key
         attrs = (*self.scope.user_attrs, "Cleartext-Password")
-        rows = self.db.query("SELECT count(*) FROM radcheck WHERE username = ? AND attribute "
-                             f"IN ({', '.join('?' * len(attrs))})",  # noqa: S608
-                             (user, *attrs))
+        marks = ", ".join("?" * len(attrs))
+        sql = f"SELECT count(*) FROM radcheck WHERE username = ? AND attribute IN ({marks})"  # noqa: S608
+        rows = self.db.query(sql, (user, *attrs))
         if rows and int(rows[0][0]) > 0:
             raise TargetRejected(self.spec.id, f"{c.key} already has a password in radcheck "
                                  "that the reconciler did not create; remove it or rename "

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import ConfigError, TargetAuthError, TargetRejected, TargetUnavailable
+from ..errors import (
+    ConfigError,
+    TargetAuthError,
+    TargetError,
+    TargetRejected,
+    TargetUnavailable,
+)
 
 Statement = tuple[str, tuple[Any, ...]]
 TABLES = ("radcheck", "radreply", "radusergroup", "radgroupcheck", "radgroupreply")
@@ -98,7 +104,7 @@ class RadiusDb:
                 conn.rollback() if self.dialect == "postgresql" else conn.execute("ROLLBACK")
             except Exception:  # noqa: BLE001 - the first error is the one to report
                 pass
-            if isinstance(exc, Exception) and not isinstance(exc, TargetRejected | TargetUnavailable):
+            if isinstance(exc, Exception) and not isinstance(exc, TargetError):
                 raise self._translate(exc) from exc
             raise
 

@@ -90,10 +90,10 @@ def read_resources(db: RadiusDb, target: str, scope: Scope) -> list[Resource]:
             members.setdefault(u, {}).setdefault(g, []).append(int(p))
     attrs = (*scope.user_attrs, *MAC_ATTRS)
     checks: dict[str, list[tuple[str, str, str]]] = {}
-    rows = db.query("SELECT username, attribute, op, value FROM radcheck WHERE username IN "
-                    "(SELECT username FROM radusergroup WHERE substr(groupname, 1, ?) = ?) "
-                    f"AND attribute IN ({_in_list(len(attrs))}) ORDER BY id",  # noqa: S608
-                    (n, prefix, *attrs))
+    sql = ("SELECT username, attribute, op, value FROM radcheck WHERE username IN "  # noqa: S608
+           "(SELECT username FROM radusergroup WHERE substr(groupname, 1, ?) = ?) "
+           f"AND attribute IN ({_in_list(len(attrs))}) ORDER BY id")
+    rows = db.query(sql, (n, prefix, *attrs))
     for u, a, o, v in rows:
         checks.setdefault(u, []).append((a, o, v))
 
