@@ -220,3 +220,17 @@ def test_plan_json_shows_sql_with_generated_placeholders(radius: RadiusLab) -> N
            "('jane@acme.example', 'NT-Password', ':=', <generated>);" in cmds
     assert "'rcl-acme@man1', 'Tunnel-Private-Group-Id', ':=', '101'" in cmds
     assert json.dumps(plan).count("<generated>") == 2 * 7  # NT + SSHA2 for 7 users
+
+
+def test_a_user_name_with_plus_logs_in_as_typed(radius: RadiusLab) -> None:
+    # rlm_sql looks up 'ops=2Bwifi@...' for 'ops+wifi@...': rows hold that escaped form
+    user = "ops+wifi@greenleaf.example"
+    radius.edit_occupier("greenleaf-studio", lambda d: d["users"].append(
+        {"email": user, "name": "Ops Desk", "wifi_secure": True}))
+    radius.apply()
+    pw = radius.new_passwords()[user]
+    assert radius.pap(user, pw, LON).vlan == "101"
+    assert radius.client.mschapv2(user, pw, LON).vlan == "101"
+    assert radius.sql("SELECT count(*) FROM radusergroup WHERE username = ?",
+                      ("ops=2Bwifi@greenleaf.example",)) == [(2,)]
+    assert radius.plan_json()[0] == 0

@@ -1,0 +1,39 @@
+"""`lab up` runs the real FreeRADIUS for the estate's RADIUS server; apply makes it answer."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pytest
+from ruamel.yaml import YAML
+
+from tests.radius.radius_client import RadiusClient
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import LabEstate
+
+pytestmark = pytest.mark.lab
+
+
+def test_lab_freeradius_answers_with_the_vlan_after_a_full_apply(lab_estate: LabEstate) -> None:
+    servers = lab_estate.lab.handle("freeradius")
+    if not servers:
+        pytest.skip("FreeRADIUS is not installed: the lab holds only its database")
+    server = servers["radius"]
+    endpoints = YAML(typ="safe").load(lab_estate.endpoints.read_text())["targets"]
+    assert endpoints["radius"]["port"] == server.auth_port
+    assert "secret" not in endpoints["radius"]  # the RADIUS secret stays in the lab
+
+    res = lab_estate.cli("apply", "--yes", "--at", "2026-11-26")
+    assert res.exit_code == 0, res.output
+    assert "radius: applied, verified" in res.output
+    mails = sorted((lab_estate.root / "outbox").glob("*.eml"))
+    assert len(mails) == 7
+    jane = next(m.read_text() for m in mails if "To: jane@acme.example" in m.read_text())
+    m = re.search(r"Password: (\S+)", jane)
+    assert m
+    client = RadiusClient("127.0.0.1", server.auth_port, server.secret)
+    assert client.pap("jane@acme.example", m.group(1), "lon1-wlc").vlan == "102"
+    assert client.mschapv2("jane@acme.example", m.group(1), "man1-wlc").vlan == "101"
+    assert lab_estate.cli("plan", "--at", "2026-11-26").exit_code == 0

@@ -1,0 +1,127 @@
+"""Pure parts of the RADIUS feature: hashes, escaping, outbox, intent, validation rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.engine.resources import Change
+from reconciler.errors import ConfigError
+from reconciler.intent import compile_estate
+from reconciler.model.estate import load_estate
+from reconciler.outbox import Outbox
+from reconciler.targets.freeradius_auth import (
+    ALPHABET,
+    check_ssha512,
+    generate_password,
+    nt_hash,
+    sql_escape,
+    sql_unescape,
+    ssha512,
+)
+from reconciler.targets.freeradius_rows import Scope, statements
+
+
+def test_nt_hash_matches_smbencrypt() -> None:
+    # `smbencrypt S3cret-pass` (freeradius-utils) prints this NT hash
+    assert nt_hash("S3cret-pass") == "188F0ADDE26C6DEEF053D3BE93805C42"
+
+
+def test_ssha512_is_salted_and_checks_only_the_right_password() -> None:
+    a, b = ssha512("pw-one"), ssha512("pw-one")
+    assert a != b and a.startswith("0x") and len(a) == 2 + 2 * (64 + 16)
+    assert check_ssha512("pw-one", a) and not check_ssha512("pw-two", a)
+
+
+def test_generated_passwords_are_long_random_and_unambiguous() -> None:
+    pws = {generate_password() for _ in range(200)}
+    assert len(pws) == 200
+    assert all(len(p) == 20 and set(p) <= set(ALPHABET) for p in pws)
+    assert not set("0O1lI") & set(ALPHABET)
+
+
+@pytest.mark.parametrize(("name", "stored"), [
+    ("jane@acme.example", "jane@acme.example"),
+    ("ops+wifi@acme.example", "ops=2Bwifi@acme.example"),
+    ("a=b@x.example", "a=3Db@x.example"),
+])
+def test_user_names_are_stored_as_rlm_sql_escapes_them(name: str, stored: str) -> None:
+    assert sql_escape(name) == stored and sql_unescape(stored) == name
+
+
+def test_outbox_writes_private_eml_files(tmp_path: Path) -> None:
+    box = Outbox.from_settings({"outbox_dir": str(tmp_path / "out")}, environ={})
+    where = Path(box.send("jane@acme.example", "Hello", "Password: x\n"))
+    assert where.parent == tmp_path / "out" and where.suffix == ".eml"
+    assert "jane" not in where.name  # no address in file names
+    assert where.stat().st_mode & 0o077 == 0
+    msg = email.message_from_bytes(where.read_bytes(), policy=email.policy.default)
+    assert (msg["To"], msg["Subject"]) == ("jane@acme.example", "Hello")
+    assert msg.get_content() == "Password: x\n"  # type: ignore[attr-defined]
+
+
+def test_outbox_uses_smtp_when_a_host_is_configured() -> None:
+    env = {"RECONCILER_SMTP_HOST": "mail.example", "RECONCILER_SMTP_PASSWORD": "smtp-secret"}
+    box = Outbox.from_settings({}, environ=env)
+    assert box.smtp_host == "mail.example" and box.directory is None
+    assert "smtp-secret" not in repr(box)
+    assert Outbox.from_settings({}, environ={}).directory == Path("outbox")
+
+
+def _radius(root: Path, day: str) -> dict[tuple[str, str], Any]:
+    state = compile_estate(load_estate(root), dt.date.fromisoformat(day))
+    return {(r.kind, r.key): r for r in state.resources["radius"]}
+
+
+def test_intent_follows_contract_dates_and_mac_auth(estate_dir: Path) -> None:
+    res = _radius(estate_dir, "2026-11-26")
+    assert res[("radius_group", "rcl-acme@lon1")].attrs["check"] == \
+        ["NAS-Identifier == lon1-wlc"]
+    assert "Tunnel-Private-Group-Id := 102" in res[("radius_group", "rcl-acme@lon1")].attrs["reply"]
+    # Bluefin ended (deprovisioned), Kestrel starts in 2027: no groups, no users
+    assert not any("bluefin" in k or "kestrel" in k for _kind, k in res)
+    assert ("radius_user", "owen.price@northwind-legal.example") not in res  # wifi_secure off
+    # MAC auth only where the site enables it: Manchester's printer, not Greenleaf's (London)
+    macs = {k for kind, k in res if kind == "radius_mac"}
+    assert macs == {"001ba95c1001"}
+    later = _radius(estate_dir, "2027-02-01")
+    assert ("radius_group", "rcl-kestrel-labs@man1") in later
+    assert later[("radius_user", "jane@acme.example")].attrs["groups"] == \
+        {"rcl-acme@man1": 10, "rcl-deny": 1000}
+
+
+def test_values_outside_the_scope_never_become_sql() -> None:
+    scope = Scope({"group_prefix": "rcl-", "deny_group": "rcl-deny"}, "Tmp-String-9")
+    bad = [
+        Change("create", "radius", "radius_group", "staff", None, {"check": [], "reply": []}),
+        Change("create", "radius", "radius_group", "rcl-a@b", None,
+               {"check": ["NAS-Identifier == x' OR 1=1 --"], "reply": []}),
+        Change("create", "radius", "radius_user", "Robert'); DROP TABLE radcheck;--", None,
+               {"groups": {}, "credential_version": 1}),
+        Change("create", "radius", "radius_mac", "zz", None, {"groups": {}, "check": []}),
+    ]
+    for c in bad:
+        with pytest.raises(ConfigError):
+            statements([c], scope)
+
+
+@pytest.mark.parametrize(("old", "new", "rule"), [
+    ("nas_identifier: man1-wlc", "nas_identifier: lon1-wlc", "radius-nas"),
+    ("mac_auth: true, credentials: radius-db", "mac_auth: true, credentials: other-db",
+     "radius-server"),
+])
+def test_sites_sharing_a_radius_server_agree(estate_dir: Path, cli: Callable[..., Any],
+                                            old: str, new: str, rule: str) -> None:
+    path = estate_dir / "sites" / "man1.yaml"
+    path.write_text(path.read_text().replace(old, new))
+    line = next(i for i, ln in enumerate(path.read_text().splitlines(), 1) if "radius:" in ln)
+    res = cli("validate", "--repo", str(estate_dir))
+    assert res.exit_code == 1
+    assert re.search(rf"sites/man1\.yaml:{line}:\d+: \[{rule}\]", res.output), res.output
