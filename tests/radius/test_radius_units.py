@@ -125,3 +125,13 @@ def test_sites_sharing_a_radius_server_agree(estate_dir: Path, cli: Callable[...
     res = cli("validate", "--repo", str(estate_dir))
     assert res.exit_code == 1
     assert re.search(rf"sites/man1\.yaml:{line}:\d+: \[{rule}\]", res.output), res.output
+
+
+def test_a_server_shared_by_sites_is_selected_by_either_site(estate_dir: Path) -> None:
+    from reconciler.cli.live import select
+
+    state = compile_estate(load_estate(estate_dir), dt.date(2026, 11, 26))
+    assert state.targets["radius"].site == "lon1,man1"
+    for site in ("lon1", "man1"):
+        assert "radius" in select(state, [site], None).targets
+    assert set(select(state, ["man1"], None).targets) == {"radius", "man1/core1", "man1/acc-1a"}
