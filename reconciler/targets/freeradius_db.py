@@ -46,6 +46,7 @@ class RadiusDb:
         self.target = target
         self.dialect, self._where = parse_dsn(dsn)
         self._conn: Any = None
+        self._in_transaction = False
 
     def _connect(self) -> Any:
         if self._conn is not None:
@@ -76,8 +77,8 @@ class RadiusDb:
         try:
             cur = conn.execute(self._sql(text), tuple(params))
             rows = list(cur.fetchall())
-            if self.dialect == "postgresql":
-                conn.rollback()  # reads leave no transaction open
+            if self.dialect == "postgresql" and not self._in_transaction:
+                conn.rollback()  # a read on its own leaves no transaction open
             return rows
         except Exception as exc:
             raise self._translate(exc) from exc
@@ -94,6 +95,7 @@ class RadiusDb:
     def transaction(self) -> Iterator[None]:
         """All statements inside commit together or not at all."""
         conn = self._connect()
+        self._in_transaction = True
         try:
             if self.dialect == "sqlite":
                 conn.execute("BEGIN IMMEDIATE")
@@ -107,6 +109,8 @@ class RadiusDb:
             if isinstance(exc, Exception) and not isinstance(exc, TargetError):
                 raise self._translate(exc) from exc
             raise
+        finally:
+            self._in_transaction = False
 
     def execute(self, statement: Statement) -> int:
         text, params = statement
