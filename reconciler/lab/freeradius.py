@@ -49,8 +49,8 @@ def schema_sql(dialect: str) -> str:
 def create_sqlite_db(path: Path) -> None:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(path) as db:
-            db.executescript(schema_sql("sqlite"))
+        with sqlite3.connect(path) as db:  # one transaction: one sync, not one per index
+            db.executescript("BEGIN;\n" + schema_sql("sqlite") + "\nCOMMIT;")
 
 
 def free_udp_port() -> int:
@@ -71,7 +71,8 @@ def status_server(host: str, port: int, secret: str, timeout: float = 0.2) -> bo
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(timeout)
         try:
-            s.sendto(packet, (host, port))
+            s.connect((host, port))  # connected: "port unreachable" ends the wait at once
+            s.send(packet)
             data = s.recv(4096)
         except OSError:
             return False
@@ -231,7 +232,7 @@ def start_component(config: Mapping[str, Any], workdir: Path) -> tuple[dict[str,
             else:
                 db.parent.mkdir(parents=True, exist_ok=True)
                 with sqlite3.connect(db) as conn:
-                    conn.executescript(MINIMAL_SQLITE_SCHEMA)
+                    conn.executescript("BEGIN;\n" + MINIMAL_SQLITE_SCHEMA + "\nCOMMIT;")
                 ep.update({"sqlite_path": str(db), "server": "not installed"})
             endpoints[entry["name"]] = ep
     except BaseException:

@@ -36,4 +36,13 @@ def test_lab_freeradius_answers_with_the_vlan_after_a_full_apply(lab_estate: Lab
     client = RadiusClient("127.0.0.1", server.auth_port, server.secret)
     assert client.pap("jane@acme.example", m.group(1), "lon1-wlc").vlan == "102"
     assert client.mschapv2("jane@acme.example", m.group(1), "man1-wlc").vlan == "101"
-    assert lab_estate.cli("plan", "--at", "2026-11-26").exit_code == 0
+    plan = lab_estate.cli("plan", "--at", "2026-11-26")
+    assert plan.exit_code == 0
+    # the password exists only in the (git-ignored) outbox: not in any other file of the
+    # repository, the lab's own files included, nor in what the commands printed
+    outbox = lab_estate.root / "outbox"
+    others = [p for p in lab_estate.root.rglob("*") if p.is_file() and outbox not in p.parents]
+    assert any(p.suffix == ".db" for p in others)
+    for p in others:
+        assert m.group(1).encode() not in p.read_bytes(), p
+    assert m.group(1) not in res.output + plan.output + server.log_text()
