@@ -25,7 +25,7 @@ from reconciler.lab.freeradius import (
 )
 from reconciler.targets._render import BUILTIN_TEMPLATES
 from tests.conftest import copy_estate
-from tests.radius.radius_client import RadiusClient, Reply, peap
+from tests.radius.radius_client import RadiusClient, Reply, Secret, peap
 
 TABLES = ("radcheck", "radreply", "radusergroup", "radgroupcheck", "radgroupreply")
 DAY = "2026-11-26"  # acme at lon1 (VLAN 102) and man1 (VLAN 101), both active
@@ -70,7 +70,7 @@ class RadiusLab:
         for msg in self.new_mail():
             m = re.search(r"Password: (\S+)", msg.get_content())
             assert m, msg.get_content()
-            out[str(msg["To"])] = m.group(1)
+            out[str(msg["To"])] = Secret(m.group(1))
         return out
 
     def sql(self, text: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

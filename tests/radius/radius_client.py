@@ -16,6 +16,13 @@ DICT_DIR = Path("/usr/share/freeradius")
 DICTS = ("rfc2865", "rfc2866", "rfc2868", "rfc2869", "rfc3580", "microsoft")
 
 
+class Secret(str):
+    """A generated password in a test: pytest's failure reports show *** instead."""
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+
 @dataclass
 class Reply:
     accepted: bool
