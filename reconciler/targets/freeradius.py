@@ -43,7 +43,8 @@ class FreeradiusSettings(BaseModel):
 
 class FreeradiusTarget(BaseTarget):
     platform: ClassVar[str] = "freeradius"
-    wave: ClassVar[int] = 3  # after switch VLANs exist
+    # Last: it sends invitations, which no rollback of a later failure could take back.
+    wave: ClassVar[int] = 9
     kind_order: ClassVar[tuple[str, ...]] = ("radius_group", "radius_user", "radius_mac")
     write_only: ClassVar[Mapping[str, frozenset[str]]] = {"radius_user": frozenset({"invite"})}
     max_concurrency: ClassVar[int] = 4
