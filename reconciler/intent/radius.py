@@ -55,8 +55,10 @@ def compile_radius(estate: Estate, at: dt.date, state: DesiredState) -> None:
     for server, sites in sorted(servers.items()):
         assert sites[0].radius is not None
         tid = server
+        # One database for all these sites, so one target; it belongs to the first site
+        # (its lock, drift policy and CI job), and `--site` of any of them selects it.
         state.add_target(TargetSpec(
-            tid, sites[0].radius.platform.value, ",".join(s.id for s in sites), {},
+            tid, sites[0].radius.platform.value, sites[0].id, {},
             {"group_prefix": GROUP_PREFIX, "deny_group": DENY_GROUP,
              "sites": [s.id for s in sites]}, sites[0].radius.credentials))
         res = [Resource(tid, "radius_group", DENY_GROUP,
