@@ -95,8 +95,14 @@ def plan_switches(estate: Estate, workdir: Path, plan: LabPlan) -> None:
         plan.components.append({"kind": "eos", "devices": devices})
 
 
+def _plan_wifi(estate: Estate, workdir: Path, plan: LabPlan) -> None:
+    from .lab_meraki import plan_wifi  # its own module: it imports LabPlan from here
+
+    plan_wifi(estate, workdir, plan)
+
+
 # Each live-system family adds how its lab part is started.
-LAB_PLANNERS: list[LabPlanner] = [plan_switches, plan_radius]
+LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_wifi, plan_radius]
 
 
 def build_lab(estate: Estate, workdir: Path) -> LabPlan:
@@ -113,7 +119,7 @@ def endpoints_doc(plan: LabPlan, endpoints: dict[str, Any]) -> dict[str, Any]:
         if tid:
             targets[tid] = {k: v for k, v in ep.items() if k in ("host", "port", "transport",
                                                                  "base_url", "dsn", "path",
-                                                                 "outbox_dir")}
+                                                                 "requests_per_second")}
     return {"targets": targets}
 
 

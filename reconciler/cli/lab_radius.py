@@ -1,7 +1,7 @@
 """Lab planner for RADIUS: one real FreeRADIUS (when installed) per RADIUS server.
 
 Each server gets a private SQLite database under `.lab/`; the site's RADIUS
-credential points at it, and invitations land in the estate's `outbox/`.
+credential points at it.
 """
 
 from __future__ import annotations
@@ -30,5 +30,4 @@ def plan_radius(estate: Estate, workdir: Path, plan: LabPlan) -> None:
         plan.targets[server] = server
         entries.append({"name": server, "sqlite_path": str(db)})
     plan.components.append({"kind": "freeradius", "templates": str(BUILTIN_TEMPLATES),
-                            "servers": entries,
-                            "outbox_dir": str((workdir.parent / "outbox").resolve())})
+                            "servers": entries})

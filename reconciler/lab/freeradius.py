@@ -223,7 +223,7 @@ def start_component(config: Mapping[str, Any], workdir: Path) -> tuple[dict[str,
         for entry in config.get("servers", []):
             db = Path(entry["sqlite_path"])
             db.unlink(missing_ok=True)  # a lab starts fresh, like its switches
-            ep: dict[str, Any] = {"outbox_dir": config.get("outbox_dir")}
+            ep: dict[str, Any] = {}
             if installed:
                 srv = FreeradiusServer(workdir / "freeradius" / entry["name"],
                                        Path(config["templates"]), sqlite_path=db).start()

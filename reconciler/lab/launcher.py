@@ -53,7 +53,16 @@ def _start_freeradius(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running(endpoints, stop, {srv.workdir.name: srv for srv in servers})
 
 
-COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "freeradius": _start_freeradius}
+def _start_meraki(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .meraki_server import MerakiLab
+
+    lab = MerakiLab.from_config(config).start()
+    ep = {"base_url": lab.base_url, "requests_per_second": lab.limiter.rate}
+    return Running({name: dict(ep) for name in config.get("targets", [])}, lab.stop, lab)
+
+
+COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "meraki": _start_meraki,
+                                  "freeradius": _start_freeradius}
 
 
 @dataclass

@@ -10,17 +10,18 @@ preview is exactly what runs.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 import jinja2
 from pydantic import BaseModel, ConfigDict
 
+from .. import outbox
 from ..engine.credentials import Credential
 from ..engine.resources import Change, Resource, TargetSpec
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import ConfigError, TargetError, TargetRejected
-from ..outbox import Outbox
 from ._render import environment
 from .freeradius_auth import generate_password, sql_escape
 from .freeradius_db import RadiusDb
@@ -35,10 +36,6 @@ class FreeradiusSettings(BaseModel):
     #: radcheck attribute that records which credential_version a user holds.
     version_attribute: str = "Tmp-String-9"
     templates_dir: str | None = None
-    outbox_dir: str | None = None
-    smtp_host: str | None = None
-    smtp_port: int | None = None
-    smtp_from: str | None = None
 
 
 class FreeradiusTarget(BaseTarget):
@@ -63,8 +60,7 @@ class FreeradiusTarget(BaseTarget):
                               f"credential {spec.credentials!r} a `dsn` (sqlite:///PATH or "
                               "postgresql://...)")
         self.db = RadiusDb(spec.id, dsn)
-        self.outbox = Outbox.from_settings(self.settings.model_dump(exclude_none=True))
-        #: Where the last apply delivered invitations (paths or SMTP host), for reports.
+        #: Where the last apply delivered invitations, for reports.
         self.sent: list[str] = []
 
     def read(self) -> list[Resource]:
@@ -92,9 +88,10 @@ class FreeradiusTarget(BaseTarget):
         # Sent only after the commit: an invitation for a password that was never stored is
         # worse than none. A failure here fails the run, which then undoes this transaction.
         for to, subject, body in mails:
+            tag = "wifi-secure-" + hashlib.sha256(to.encode()).hexdigest()[:10]  # no address
             try:
-                self.sent.append(self.outbox.send(to, subject, body))
-            except (OSError, ConfigError) as exc:
+                self.sent.append(str(outbox.send([to], subject, body, tag)))
+            except OSError as exc:
                 raise TargetError(self.spec.id, f"the invitation for {to} could not be "
                                   f"delivered ({type(exc).__name__})") from exc
         return result

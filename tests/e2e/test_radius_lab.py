@@ -28,7 +28,7 @@ def test_lab_freeradius_answers_with_the_vlan_after_a_full_apply(lab_estate: Lab
     res = lab_estate.cli("apply", "--yes", "--at", "2026-11-26")
     assert res.exit_code == 0, res.output
     assert "radius: applied, verified" in res.output
-    mails = sorted((lab_estate.root / "outbox").glob("*.eml"))
+    mails = sorted((lab_estate.root / "outbox").glob("*-wifi-secure-*.eml"))
     assert len(mails) == 7
     jane = next(m.read_text() for m in mails if "To: jane@acme.example" in m.read_text())
     m = re.search(r"Password: (\S+)", jane)

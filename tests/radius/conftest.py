@@ -134,11 +134,11 @@ def radius(request: pytest.FixtureRequest, tmp_path: Path,
         kwargs = {"postgres": _pg_parts(dsn)}
     server = FreeradiusServer(work, BUILTIN_TEMPLATES, **kwargs).start()
     try:
-        outbox = tmp_path / "outbox"
+        outbox = root / "outbox"  # where `apply` mails from: <repo>/outbox (git-ignored)
         ep_file, cred_file = tmp_path / "endpoints.yaml", tmp_path / "credentials.yaml"
         yaml = YAML(typ="safe")
         with ep_file.open("w") as fh:
-            yaml.dump({"targets": {"radius": {"outbox_dir": str(outbox)}}}, fh)
+            yaml.dump({"targets": {}}, fh)
         with cred_file.open("w") as fh:
             yaml.dump({"radius-db": {"dsn": dsn}}, fh)
         ep = server.endpoint()

@@ -142,7 +142,8 @@ def test_secrets_appear_in_no_plan_log_or_repository_file(radius: RadiusLab) -> 
     assert radius.pap(JANE, secrets[-1], MAN).accepted
     assert not radius.pap(OSCAR, secrets[-1], LON).accepted
     public = outputs + [radius.server.log_text()]
-    public += [p.read_text(errors="replace") for p in radius.root.rglob("*") if p.is_file()]
+    public += [p.read_text(errors="replace") for p in radius.root.rglob("*")
+               if p.is_file() and radius.outbox not in p.parents]
     stored = [repr(radius.sql("SELECT * FROM radpostauth")), repr(radius.rows())]
     if radius.dialect == "sqlite":
         stored.append(radius.server.sqlite_path.read_bytes().decode("latin-1"))

@@ -1,10 +1,8 @@
-"""Pure parts of the RADIUS feature: hashes, escaping, outbox, intent, validation rules."""
+"""Pure parts of the RADIUS feature: hashes, escaping, intent, validation rules."""
 
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +14,6 @@ from reconciler.engine.resources import Change
 from reconciler.errors import ConfigError
 from reconciler.intent import compile_estate
 from reconciler.model.estate import load_estate
-from reconciler.outbox import Outbox
 from reconciler.targets.freeradius_auth import (
     ALPHABET,
     check_ssha512,
@@ -56,25 +53,6 @@ def test_user_names_are_stored_as_rlm_sql_escapes_them(name: str, stored: str) -
     assert sql_escape(name) == stored and sql_unescape(stored) == name
 
 
-def test_outbox_writes_private_eml_files(tmp_path: Path) -> None:
-    box = Outbox.from_settings({"outbox_dir": str(tmp_path / "out")}, environ={})
-    where = Path(box.send("jane@acme.example", "Hello", "Password: x\n"))
-    assert where.parent == tmp_path / "out" and where.suffix == ".eml"
-    assert "jane" not in where.name  # no address in file names
-    assert where.stat().st_mode & 0o077 == 0
-    msg = email.message_from_bytes(where.read_bytes(), policy=email.policy.default)
-    assert (msg["To"], msg["Subject"]) == ("jane@acme.example", "Hello")
-    assert msg.get_content() == "Password: x\n"  # type: ignore[attr-defined]
-
-
-def test_outbox_uses_smtp_when_a_host_is_configured() -> None:
-    env = {"RECONCILER_SMTP_HOST": "mail.example", "RECONCILER_SMTP_PASSWORD": "smtp-secret"}
-    box = Outbox.from_settings({}, environ=env)
-    assert box.smtp_host == "mail.example" and box.directory is None
-    assert "smtp-secret" not in repr(box)
-    assert Outbox.from_settings({}, environ={}).directory == Path("outbox")
-
-
 def _radius(root: Path, day: str) -> dict[tuple[str, str], Any]:
     state = compile_estate(load_estate(root), dt.date.fromisoformat(day))
     return {(r.kind, r.key): r for r in state.resources["radius"]}
@@ -90,7 +68,7 @@ def test_intent_follows_contract_dates_and_mac_auth(estate_dir: Path) -> None:
     assert ("radius_user", "owen.price@northwind-legal.example") not in res  # wifi_secure off
     # MAC auth only where the site enables it: Manchester's printer, not Greenleaf's (London)
     macs = {k for kind, k in res if kind == "radius_mac"}
-    assert macs == {"001ba95c1001"}
+    assert "001ba95c1001" in macs and not macs & {"3cd92b4e1102", "00107fa39c20"}
     later = _radius(estate_dir, "2027-02-01")
     assert ("radius_group", "rcl-kestrel-labs@man1") in later
     assert later[("radius_user", "jane@acme.example")].attrs["groups"] == \
@@ -134,4 +112,6 @@ def test_a_server_shared_by_sites_is_selected_by_either_site(estate_dir: Path) -
     assert state.targets["radius"].site == "lon1"
     for site in ("lon1", "man1"):
         assert "radius" in select(state, [site], None).targets
-    assert set(select(state, ["man1"], None).targets) == {"radius", "man1/core1", "man1/acc-1a"}
+    man1 = set(select(state, ["man1"], None).targets)
+    assert {"radius", "man1/core1", "man1/acc-1a"} <= man1
+    assert not any(t.startswith("lon1/") for t in man1)

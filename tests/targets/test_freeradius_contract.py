@@ -28,7 +28,9 @@ def sqlite_schema() -> str:
 
 class TestFreeradiusContract(TargetContract):
     @pytest.fixture
-    def contract_env(self, tmp_path: Path) -> Iterator[ContractEnv]:
+    def contract_env(self, tmp_path: Path,
+                     monkeypatch: pytest.MonkeyPatch) -> Iterator[ContractEnv]:
+        monkeypatch.setenv("RECONCILER_OUTBOX", str(tmp_path / "outbox"))  # invitations
         db = tmp_path / "radius.db"
         with sqlite3.connect(db) as conn:
             conn.executescript(sqlite_schema())
@@ -39,7 +41,7 @@ class TestFreeradiusContract(TargetContract):
                          "VALUES ('legacy', 'staff', 1)")
         estate = load_estate(copy_estate(tmp_path / "estate"))
         desired = compile_estate(estate, dt.date(2026, 12, 15))
-        spec = desired.targets["radius"].with_settings(outbox_dir=str(tmp_path / "outbox"))
+        spec = desired.targets["radius"]
 
         def snapshot() -> dict[str, list[tuple[object, ...]]]:
             with sqlite3.connect(db) as conn:  # every row; ids left out, they only grow
