@@ -120,7 +120,12 @@ def read_resources(db: RadiusDb, target: str, scope: Scope) -> list[Resource]:
 
 
 def validate(change: Change, scope: Scope) -> None:
-    """Desired values are checked here too, so nothing odd ever reaches SQL."""
+    """Desired values are checked here too, so nothing odd ever reaches SQL.
+
+    A delete names what was read (in scope by construction), whatever it looks like.
+    """
+    if change.op == "delete":
+        return
     if change.kind == "radius_group" and not scope.has_group(change.key):
         raise ConfigError(f"RADIUS group {change.key!r} is outside the managed scope")
     if change.kind == "radius_user" and not USER_RE.fullmatch(change.key):
@@ -182,10 +187,15 @@ def _user(c: Change, scope: Scope, secrets: Secrets | None) -> list[Statement]:
     user = sql_escape(c.key)
     out: list[Statement] = []
     rotate = c.op == "create" or (c.op == "update" and "credential_version" in c.fields)
-    if c.op == "delete" or rotate:
-        if c.op != "create":
-            out.append((f"DELETE FROM radcheck WHERE username = ? AND attribute IN "  # noqa: S608
-                        f"({_in_list(len(scope.user_attrs))})", (user, *scope.user_attrs)))
+    attrs = _in_list(len(scope.user_attrs))
+    if c.op == "delete":
+        # Only a credential we created (it carries our marker) is ours to remove.
+        out.append((f"DELETE FROM radcheck WHERE username = ? AND attribute IN ({attrs}) "  # noqa: S608
+                    "AND EXISTS (SELECT 1 FROM radcheck m WHERE m.username = ? "
+                    "AND m.attribute = ?)", (user, *scope.user_attrs, user, scope.marker)))
+    elif c.op == "update" and rotate:
+        out.append((f"DELETE FROM radcheck WHERE username = ? AND attribute IN ({attrs})",  # noqa: S608
+                    (user, *scope.user_attrs)))
     if rotate:
         assert c.after is not None
         pw = secrets.get(c.key) if secrets is not None else None

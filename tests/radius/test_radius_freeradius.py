@@ -244,3 +244,22 @@ def test_a_user_name_with_plus_logs_in_as_typed(radius: RadiusLab) -> None:
     assert radius.sql("SELECT count(*) FROM radusergroup WHERE username = ?",
                       ("ops=2Bwifi@greenleaf.example",)) == [(2,)]
     assert radius.plan_json()[0] == 0
+
+
+def test_a_hand_made_member_of_a_managed_group_loses_the_membership_not_its_password(
+        radius: RadiusLab) -> None:
+    radius.apply()
+    radius.sql("INSERT INTO radusergroup (username, groupname, priority) VALUES (?, ?, ?)",
+               ("Bob Smith", "rcl-acme@lon1", 5))
+    radius.sql("INSERT INTO radcheck (username, attribute, op, value) VALUES (?, ?, ?, ?)",
+               ("Bob Smith", "NT-Password", ":=", "188F0ADDE26C6DEEF053D3BE93805C42"))
+    rc, plan = radius.plan_json()
+    assert rc == 2
+    (change,) = [c for t in plan["targets"] for c in t["changes"]]
+    assert (change["op"], change["kind"], change["key"]) == ("delete", "radius_user", "Bob Smith")
+    radius.apply()
+    assert radius.sql("SELECT groupname FROM radusergroup WHERE username = ?",
+                      ("Bob Smith",)) == []
+    assert radius.sql("SELECT attribute FROM radcheck WHERE username = ?",
+                      ("Bob Smith",)) == [("NT-Password",)]
+    assert radius.plan_json()[0] == 0
