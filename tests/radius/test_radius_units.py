@@ -115,3 +115,32 @@ def test_a_server_shared_by_sites_is_selected_by_either_site(estate_dir: Path) -
     man1 = set(select(state, ["man1"], None).targets)
     assert {"radius", "man1/core1", "man1/acc-1a"} <= man1
     assert not any(t.startswith("lon1/") for t in man1)
+
+
+def test_a_login_with_someone_elses_password_rows_is_not_taken_over(
+        estate_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from reconciler.engine.credentials import Credential
+    from reconciler.engine.diff import diff, order_changes
+    from reconciler.errors import TargetRejected
+    from reconciler.lab.freeradius import MINIMAL_SQLITE_SCHEMA
+    from reconciler.targets.freeradius import FreeradiusTarget
+
+    monkeypatch.setenv("RECONCILER_OUTBOX", str(tmp_path / "outbox"))
+    db = tmp_path / "radius.db"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(MINIMAL_SQLITE_SCHEMA)
+        conn.execute("INSERT INTO radcheck (username, attribute, op, value) "
+                     "VALUES ('jane@acme.example', 'Cleartext-Password', ':=', 'old')")
+    state = compile_estate(load_estate(estate_dir), dt.date(2026, 11, 26))
+    with FreeradiusTarget(state.targets["radius"],
+                          Credential("radius-db", {"dsn": f"sqlite:///{db}"})) as target:
+        changes = order_changes(diff(target.read(), state.resources["radius"],
+                                     target.write_only), target.kind_order)
+        with pytest.raises(TargetRejected, match="jane@acme.example already has a password"):
+            target.apply(changes)
+        assert target.read() == []
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM radcheck").fetchone() == (1,)
+    assert not (tmp_path / "outbox").exists()
