@@ -144,3 +144,27 @@ def test_a_login_with_someone_elses_password_rows_is_not_taken_over(
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM radcheck").fetchone() == (1,)
     assert not (tmp_path / "outbox").exists()
+
+
+def _columns(schema: str) -> dict[str, list[str]]:
+    import sqlite3
+
+    from reconciler.targets.freeradius_db import TABLES
+
+    with sqlite3.connect(":memory:") as db:
+        db.executescript(schema)
+        return {t: [r[1].lower() for r in db.execute(f"PRAGMA table_info({t})")]
+                for t in TABLES}
+
+
+@pytest.mark.realdata
+def test_lab_schemas_have_freeradius_own_tables_and_columns() -> None:
+    from reconciler.lab.freeradius import MINIMAL_SQLITE_SCHEMA, MODCONFDIR
+    from tests.conftest import realdata
+
+    upstream = _columns(realdata("freeradius", "v3.2.10", "sqlite_schema.sql").read_text())
+    assert upstream["radusergroup"] == ["id", "username", "groupname", "priority"]
+    assert _columns(MINIMAL_SQLITE_SCHEMA) == upstream
+    shipped = MODCONFDIR / "sql" / "main" / "sqlite" / "schema.sql"
+    if shipped.exists():
+        assert _columns(shipped.read_text()) == upstream
