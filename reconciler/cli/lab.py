@@ -30,6 +30,7 @@ from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
 from ..targets._render import environment
 from .common import OUT, RepoOpt, handle_errors, load
+from .lab_pbx import plan_pbx
 
 LAB_DIR = ".lab"
 lab_app = typer.Typer(help="Run the bundled lab: emulated switches and systems on loopback.",
@@ -96,6 +97,7 @@ def plan_switches(estate: Estate, workdir: Path, plan: LabPlan) -> None:
 
 # Each live-system family adds how its lab part is started.
 LAB_PLANNERS: list[LabPlanner] = [plan_switches]
+LAB_PLANNERS.append(plan_pbx)
 
 
 def build_lab(estate: Estate, workdir: Path) -> LabPlan:
@@ -111,7 +113,8 @@ def endpoints_doc(plan: LabPlan, endpoints: dict[str, Any]) -> dict[str, Any]:
         tid = plan.targets.get(name)
         if tid:
             targets[tid] = {k: v for k, v in ep.items() if k in ("host", "port", "transport",
-                                                                 "base_url", "dsn", "path")}
+                                                                 "base_url", "dsn", "path",
+                                                                 "provisioning_dir")}
     return {"targets": targets}
 
 

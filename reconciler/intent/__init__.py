@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from .allocate import ALLOCATORS
 from .compile import Compiler, DesiredState, compile_estate
+from .numbers import allocate_voice
+from .pbx import compile_pbx
 from .switches import compile_switches
 
 # One compiler per live-system family, in no particular order (each owns its targets).
 COMPILERS: list[Compiler] = [compile_switches]
+COMPILERS.append(compile_pbx)
+ALLOCATORS.append(allocate_voice)
 
 __all__ = ["COMPILERS", "Compiler", "DesiredState", "compile_estate"]

@@ -42,7 +42,15 @@ def _start_eos(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running(eps, lab.stop, lab)
 
 
+def _start_asterisk(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .asterisk_db import PbxLab
+
+    lab = PbxLab(config, workdir).start()
+    return Running(lab.endpoints(), lab.stop, lab)
+
+
 COMPONENTS: dict[str, Starter] = {"eos": _start_eos}
+COMPONENTS["asterisk"] = _start_asterisk
 
 
 @dataclass

@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import UnknownPlatformError
+from .asterisk import AsteriskTarget
 from .eos import EosTarget
 
 TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
+    AsteriskTarget.platform: AsteriskTarget,
 }
 
 
