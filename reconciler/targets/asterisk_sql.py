@@ -98,9 +98,10 @@ class Scope:
 def read_rows(target: str, scope: Scope, query: Any) -> list[Resource]:
     out: list[Resource] = []
     cond, params = scope.id_filter()
-    eps = {r[0]: r for r in query(
-        "SELECT id, context, callerid, mailboxes, accountcode, aors, auth FROM ps_endpoints "
-        f"WHERE {cond}", params)}  # noqa: S608 - cond is built here from constants
+    # `cond` is built by Scope from constants; the values travel as parameters.
+    cols = "id, context, callerid, mailboxes, accountcode, aors, auth"
+    eps = {r[0]: r for r in query(f"SELECT {cols} FROM ps_endpoints WHERE {cond}",  # noqa: S608
+                                  params)}
     aors = {r[0] for r in query(f"SELECT id FROM ps_aors WHERE {cond}", params)}  # noqa: S608
     auths = {r[0] for r in query(f"SELECT id FROM ps_auths WHERE {cond}", params)}  # noqa: S608
     for ep in sorted(set(eps) | aors | auths):
