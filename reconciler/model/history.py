@@ -51,10 +51,13 @@ class NumberHistory:
         return max(s.until for s in spans if s.until is not None)
 
     def holder(self, site: str, what: str, value: str, at: dt.datetime) -> str | None:
-        for s in self.spans.get((site, what, value), []):
-            if s.since <= at and (s.until is None or at < s.until):
-                return s.occupier
-        return None
+        found = sorted(self.holders(site, what, value, at))
+        return found[0] if found else None
+
+    def holders(self, site: str, what: str, value: str, at: dt.datetime) -> set[str]:
+        """Occupiers whose file listed the value at `at` (several: contract dates decide)."""
+        return {s.occupier for s in self.spans.get((site, what, value), [])
+                if s.since <= at and (s.until is None or at < s.until)}
 
 
 def holdings_of(data: Any, occupier: str) -> Iterator[tuple[str, str, str]]:
