@@ -42,6 +42,7 @@ class NumberHistory:
     """Every holding interval seen in git, by (site, what, value)."""
 
     spans: dict[tuple[str, str, str], list[Held]] = field(default_factory=dict)
+    _lines: dict[tuple[str, str], list[tuple[str, Held]]] = field(default_factory=dict)
 
     def released(self, site: str, what: str, value: str) -> dt.datetime | None:
         """When the value was last released, or None if never released (or still held)."""
@@ -53,6 +54,17 @@ class NumberHistory:
     def holder(self, site: str, what: str, value: str, at: dt.datetime) -> str | None:
         found = sorted(self.holders(site, what, value, at))
         return found[0] if found else None
+
+    def extension_of(self, site: str, number: str, occupier: str, at: dt.datetime) -> str | None:
+        if not self._lines:
+            for (s_, what, value), spans in self.spans.items():
+                if what == "line":
+                    num, _, ext = value.partition("/")
+                    self._lines.setdefault((s_, num), []).extend((ext, h) for h in spans)
+        for ext, h in self._lines.get((site, number), []):
+            if h.occupier == occupier and h.since <= at and (h.until is None or at < h.until):
+                return ext
+        return None
 
     def holders(self, site: str, what: str, value: str, at: dt.datetime) -> set[str]:
         """Occupiers whose file listed the value at `at` (several: contract dates decide)."""
@@ -79,6 +91,9 @@ def holdings_of(data: Any, occupier: str) -> Iterator[tuple[str, str, str]]:
                 yield site, "number", n["number"]
             if isinstance(n.get("extension"), int):
                 yield site, "extension", str(n["extension"])
+                if isinstance(n.get("number"), str):
+                    # Which extension went with the number then (for call reports).
+                    yield site, "line", f"{n['number']}/{n['extension']}"
 
 
 def _snapshot(commit: Any) -> set[tuple[str, str, str, str]]:

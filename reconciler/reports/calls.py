@@ -112,8 +112,11 @@ class Attributor:
                 return e[0], e[2], e[3]
             occ = sorted(in_git)[0]
             e2 = next((e for e in entries if e[0] == occ), None)
-            return occ, (e2[2] if e2 else (value if what == "extension" else "")), \
-                (e2[3] if e2 else (value if what == "number" else ""))
+            if e2:
+                return occ, e2[2], e2[3]
+            if what == "extension":
+                return occ, value, ""
+            return occ, self.history.extension_of(site, value, occ, at) or "", value
         if by_date:
             e = by_date[sorted(by_date)[0]]
             return e[0], e[2], e[3]
@@ -129,7 +132,7 @@ class Attributor:
         if re.fullmatch(r"\+?\d{6,15}", src):
             candidates.append(("number", src if src.startswith("+") else "+" + src))
         ctx_site = self.contexts.get(cdr.dcontext)
-        for what, value in candidates:
+        for _what, value in candidates:
             site = self.site_of_number(value)
             if site is not None:
                 h = self.holder(site.id, "number", value, cdr.start)

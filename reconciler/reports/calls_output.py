@@ -95,7 +95,8 @@ def write_report(report: MonthReport, estate: Estate, out: Path) -> list[Path]:
 def daily(report: MonthReport) -> list[dict[str, Any]]:
     since, until = month_bounds(report.month)
     days = (until - since).days
-    calls, amount = defaultdict(int), defaultdict(Decimal)
+    calls: defaultdict[int, int] = defaultdict(int)
+    amount: defaultdict[int, Decimal] = defaultdict(Decimal)
     for c in report.calls:
         calls[c.start.day] += 1
         amount[c.start.day] += c.client

@@ -132,7 +132,7 @@ def read_cdr_table(db: str, since: dt.datetime, until: dt.datetime) -> Iterator[
         import psycopg
 
         with psycopg.connect(db) as conn:
-            rows = conn.execute(sql.replace("?", "%s"), (since, until)).fetchall()  # type: ignore[arg-type]
+            rows = conn.execute(sql.replace("?", "%s"), (since, until)).fetchall()
     else:
         import sqlite3
 

@@ -9,8 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.reports.cdr import Cdr, Malformed, parse_master_csv, read_cdr_table, \
-    read_master_csv
+from reconciler.reports.cdr import (
+    Cdr,
+    Malformed,
+    parse_master_csv,
+    read_cdr_table,
+    read_master_csv,
+)
 from tests.conftest import realdata
 from tests.reports.cdrgen import cdr_line
 

@@ -32,17 +32,29 @@ def sqlite_db(path: Path) -> Path:
     return path
 
 
-def postgres_db(server: Any) -> str:
-    """A fresh database holding the schema Asterisk's alembic migrations create."""
-    import psycopg
+TEMPLATE = "asterisk_schema"
 
-    sql = realdata("asterisk", "22.10.1", "postgresql_config.sql").read_text()
-    name = "ast" + uuid.uuid4().hex[:8]
-    dsn = server.create_database(name, owner=name, password="pw-" + name)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        # The file is psql input: BEGIN/COMMIT around plain statements.
-        conn.execute(sql)  # type: ignore[arg-type]
-    return dsn
+
+def postgres_db(server: Any) -> str:
+    """A fresh database holding the schema Asterisk's alembic migrations create.
+
+    The migrations run once per cluster into a template database; each test gets a copy.
+    """
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server.dsn(), autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                             (TEMPLATE,)).fetchone():
+            text = realdata("asterisk", "22.10.1", "postgresql_config.sql").read_text()
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
+            with psycopg.connect(server.dsn(TEMPLATE), autocommit=True) as conn:
+                # The file is psql input: BEGIN/COMMIT around plain statements.
+                conn.execute(text)  # type: ignore[arg-type]
+        name = "ast" + uuid.uuid4().hex[:8]
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(TEMPLATE)))
+    return str(server.dsn(name))
 
 
 def snapshot(query: Any) -> dict[str, list[tuple[Any, ...]]]:
