@@ -16,7 +16,7 @@ def plan_pbx(estate: Estate, workdir: Path, plan: Any) -> None:
             continue
         tid = f"{site.id}/pbx"
         servers.setdefault(site.pbx.server, {})[tid] = f"provisioning/{site.id}"
-        plan.secret_for(site.pbx.credentials, username="reconciler")
+        plan.secret_for(site.pbx.credentials, username="pbx-owner")
         plan.targets[tid] = tid
     if servers:
         schema = (BUILTIN_TEMPLATES / "asterisk" / "realtime.sqlite.sql").read_text()

@@ -44,7 +44,7 @@ def callerid(label: str | None, number: str) -> str:
     if not label:
         return f"<{number}>"
     room = CALLERID_MAX - len(number) - 5
-    return f'"{label[:room]}" <{number}>'
+    return '"' + label[:room].replace('"', "'") + f'" <{number}>'
 
 
 def compile_pbx(estate: Estate, at: dt.date, state: DesiredState) -> None:
