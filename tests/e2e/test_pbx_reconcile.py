@@ -113,3 +113,19 @@ def test_contract_end_with_deprovision_removes_the_occupier_from_the_pbx(
     assert lab_estate.cli("apply", "--yes", "--at", "2027-02-01").exit_code == 0
     left = rows(lab_estate, "SELECT DISTINCT context FROM extensions ORDER BY 1")
     assert left == [("man1.did_in",), (NW,)]
+
+
+def test_a_pbx_refusal_rolls_back_the_whole_run(lab_estate: LabEstate) -> None:
+    switches = lab_estate.configs()
+    conn = lab_estate.lab.handle("asterisk").connect()
+    with conn:
+        conn.execute("CREATE TRIGGER fault BEFORE INSERT ON voicemail WHEN NEW.mailbox = '3012' "
+                     "BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+    conn.close()
+    res = lab_estate.cli("apply", "--yes")
+    assert res.exit_code == 1
+    assert "man1/pbx" in res.output and "disk full" in res.output
+    # The PBX transaction never committed, lon1's PBX and every switch were put back.
+    assert rows(lab_estate, "SELECT count(*) FROM ps_endpoints") == [(0,)]
+    assert rows(lab_estate, "SELECT count(*) FROM extensions") == [(0,)]
+    assert lab_estate.configs() == switches
