@@ -13,4 +13,7 @@ COMPILERS: list[Compiler] = [compile_switches]
 COMPILERS.append(compile_pbx)
 ALLOCATORS.append(allocate_voice)
 
-__all__ = ["COMPILERS", "Compiler", "DesiredState", "compile_estate"]
+# `intent.compile(estate, at=date)` reads as the design says; same function.
+compile = compile_estate  # noqa: A001
+
+__all__ = ["COMPILERS", "Compiler", "DesiredState", "compile", "compile_estate"]
