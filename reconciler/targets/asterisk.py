@@ -122,7 +122,10 @@ class AsteriskTarget(BaseTarget):
                 if c.before and c.before.get("model") != after.get("model"):
                     old = handsets.file_name(c.key, str(c.before["model"]))
                     contents.setdefault(old, None)
-        # Committed: now the files and the mail.
+            # Mail the secrets before the commit: a lost password is worse than a mail
+            # about an account whose commit then failed (the next run sends a new one).
+            self._deliver(generated)
+        # Committed: now the files.
         try:
             for name, text in sorted(contents.items(), key=lambda kv: kv[1] is not None):
                 if text is None:
@@ -132,7 +135,6 @@ class AsteriskTarget(BaseTarget):
         except OSError as exc:
             raise TargetError(self.spec.id, f"cannot write provisioning files in "
                               f"{self.provisioning}: {exc.strerror}") from exc
-        self._deliver(generated)
         result.changed = True
         return result
 
@@ -152,6 +154,13 @@ class AsteriskTarget(BaseTarget):
         return secrets.token_urlsafe(18)
 
     def _deliver(self, generated: list[tuple[Change, str]]) -> None:
+        try:
+            self._send(generated)
+        except OSError as exc:
+            raise TargetError(self.spec.id, f"cannot write to the outbox {self.settings.outbox}"
+                              f" ({exc.strerror}); nothing was changed") from exc
+
+    def _send(self, generated: list[tuple[Change, str]]) -> None:
         outbox = Outbox(self.settings.outbox)
         site = self.settings.site_name or self.spec.site
         for change, value in generated:

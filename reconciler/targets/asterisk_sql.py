@@ -127,6 +127,8 @@ def read_rows(target: str, scope: Scope, query: Any) -> list[Resource]:
             [n, scope.prefix]):
         steps.setdefault((ctx, exten), []).append([app, data])
     for (ctx, exten), s in sorted(steps.items()):
+        if ctx == scope.inbound and not scope.has_endpoint(exten.lstrip("+")):
+            continue  # the operator's own DIDs (support line, numbers of no range) stay theirs
         kind, key = scope.dialplan_kind(ctx, exten)
         out.append(Resource(target, kind, key, {"steps": s}))
     return out

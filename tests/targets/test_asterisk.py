@@ -118,7 +118,11 @@ def test_removed_number_deletes_only_its_rows_and_scope_is_kept(
         foreign = [
             "INSERT INTO extensions (context, exten, priority, app, appdata) VALUES "
             "('man1.acme', '3000', 1, 'Dial', 'PJSIP/x'), ('default', 's', 1, 'Hangup', ''), "
-            "('lon1-reception', '2000', 1, 'Dial', 'PJSIP/desk')",
+            "('lon1-reception', '2000', 1, 'Dial', 'PJSIP/desk'), "
+            # The operator's own DIDs in the site's inbound context: the support line and a
+            # number from no range of the site.
+            "('lon1.did_in', '+442079460100', 1, 'Goto', 'lon1-reception,2000,1'), "
+            "('lon1.did_in', '+441234567890', 1, 'Hangup', '')",
             "INSERT INTO ps_endpoints (id, context) VALUES ('442079460100', 'ops'), "
             "('441234567890', 'ops'), ('alice', 'ops')",
             "INSERT INTO voicemail (context, mailbox, password) VALUES ('default', '1', '1234')",
@@ -147,6 +151,8 @@ def test_removed_number_deletes_only_its_rows_and_scope_is_kept(
                                                              (ACME, "2122")}
     assert [(r[0], r[1]) for r in removed["voicemail"]] == [(ACME, "2122")]
     assert all(not v for v in added.values())
+    assert ("lon1.did_in", "+442079460100", 1, "Goto", "lon1-reception,2000,1") \
+        in after["extensions"]
     for row in (("442079460100", "ops"), ("441234567890", "ops"), ("alice", "ops")):
         assert any(r[:2] == row for r in after["ps_endpoints"])
 
