@@ -136,7 +136,8 @@ def read_cdr_table(db: str, since: dt.datetime, until: dt.datetime) -> Iterator[
     else:
         import sqlite3
 
-        conn2 = sqlite3.connect(db)
+        # Read-only: a mistyped path must not create an empty database.
+        conn2 = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
         try:
             rows = conn2.execute(sql, (since.strftime(TIME_FORMAT),
                                        until.strftime(TIME_FORMAT))).fetchall()

@@ -196,3 +196,30 @@ def test_the_real_cdr_samples_are_read_and_accounted_for(
     # Console calls to extension 1 of the test suite: answered, nobody's number, not billed.
     assert res.stderr.count("not charged: testsuite_self_test_Master.csv:") == 2
     assert "0 charged" in res.stdout and "0 malformed, 1 outside the month" in res.stdout
+
+
+def test_the_cdr_table_gives_the_same_bill_as_master_csv(
+        estate: Path, tmp_path: Path, cli: Callable[..., Any]) -> None:
+    import sqlite3
+
+    db = tmp_path / "cdr.sqlite"
+    ddl = (Path(__file__).resolve().parents[2] / "templates" / "asterisk" /
+           "realtime.sqlite.sql").read_text()
+    cols = ("accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
+            "lastdata", "start", "answer", "end", "duration", "billsec", "disposition",
+            "amaflags", "uniqueid", "userfield", "peeraccount", "linkedid", "sequence")
+    with sqlite3.connect(db) as conn:
+        conn.executescript(ddl)
+        names, marks = ", ".join(f'"{c}"' for c in cols), ", ".join("?" * len(cols))
+        conn.executemany(f"INSERT INTO cdr ({names}) VALUES ({marks})",  # noqa: S608
+                         [tuple(c[k] or None if k == "answer" else c[k] for k in cols)
+                          for c in CALLS])
+    conn.close()
+    master = write_month(tmp_path / "Master.csv")
+    for args, out in ((("--cdr", master), tmp_path / "a"), (("--cdr-db", db), tmp_path / "b")):
+        res = cli("calls", "--repo", estate, "--month", MONTH, *args, "--out", out,
+                  "--allow-partial")
+        assert res.exit_code == 0, res.output
+    assert (tmp_path / "a" / "operator-summary.csv").read_text() == \
+        (tmp_path / "b" / "operator-summary.csv").read_text()
+    assert len(read_csv(tmp_path / "b" / "operator-summary.csv")) == 5
