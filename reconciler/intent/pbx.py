@@ -113,6 +113,10 @@ def _occupier(tid: str, site: Site, occ: Occupier, c: Contract) -> list[Resource
         out += _main_number(tid, site, occ, ctx, c.main_number,
                             [endpoint_id(n.number) for n in assigned])
         add("pbx_did", c.main_number.number, {"steps": [["Goto", f"{ctx},main,1"]]})
+        # Numbers nobody has yet ring like the main number instead of failing at the carrier.
+        for n in c.numbers:
+            if n not in assigned:
+                add("pbx_did", n.number, {"steps": [["Goto", f"{ctx},main,1"]]})
     assert inbound.startswith(f"{site.id}.")
     return out
 

@@ -36,7 +36,8 @@ def test_plan_apply_converge_and_phones_provisioned(lab_estate: LabEstate) -> No
     assert ("create", "pbx_endpoint", "442079460121") in changes
     assert ("create", "pbx_did", "+441614960010") in changes  # Northwind's main number
     assert ("create", "handset", "805ec07a1011") in changes
-    assert not any(k.startswith("442079460101") for _o, _k, k in changes)  # unassigned
+    assert ("create", "pbx_did", "+442079460101") in changes  # unassigned: to the main number
+    assert not any(k == "442079460101" for _o, _k, k in changes)  # ... and no endpoint
     text = lab_estate.cli("plan").stdout
     assert "INSERT INTO ps_auths" in text and "'***'" in text
 
@@ -47,7 +48,9 @@ def test_plan_apply_converge_and_phones_provisioned(lab_estate: LabEstate) -> No
     dids = rows(lab_estate, "SELECT context, exten, appdata FROM extensions WHERE app = 'Goto' "
                             "AND context LIKE '%did_in' ORDER BY exten")
     assert ("man1.did_in", "+441614960010", f"{NW},main,1") in dids
-    assert len(dids) == 6
+    # Unassigned numbers (Acme 2, Northwind 4) ring the occupier's main number.
+    assert ("lon1.did_in", "+442079460101", f"{ACME},main,1") in dids
+    assert len(dids) == 12
     # Every SIP password went to its user, and only there.
     outbox = lab_estate.root / "outbox"
     mails = [p.read_text() for p in outbox.glob("*.eml")]
