@@ -1,36 +1,60 @@
-"""Where generated secrets go: one `.eml` file per message in an outbox folder.
+"""The outbox: generated secrets reach people as mail, never git, plans or logs.
 
-The outbox folder is git-ignored; an operator's mail relay (or a person) sends
-the files on. Secrets are written here and to the live system only.
+By default each message is an `.eml` file under `outbox/` of the estate repository
+(git-ignored; the CLI points it there), for an operator's mail tooling to send;
+`RECONCILER_OUTBOX` names another folder. Files are readable by the owner only.
+Nothing here logs or returns a message body.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import threading
 import uuid
+from collections.abc import Sequence
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-SENDER = "reconciler@localhost"
+ENV_DIR = "RECONCILER_OUTBOX"
+ENV_FROM = "RECONCILER_MAIL_FROM"
+_TAG_RE = re.compile(r"^[A-Za-z0-9._-]{1,80}$")
+_lock = threading.Lock()
+_default_dir: Path | None = None
 
 
-class Outbox:
-    def __init__(self, directory: Path | str) -> None:
-        self.dir = Path(directory)
+def set_default_dir(path: Path) -> None:
+    """Where messages go when RECONCILER_OUTBOX is not set (the CLI: <repo>/outbox)."""
+    global _default_dir
+    with _lock:
+        _default_dir = path
 
-    def send(self, to: str, subject: str, body: str) -> Path:
-        msg = EmailMessage()
-        msg["From"] = SENDER
-        msg["To"] = to
-        msg["Subject"] = subject
-        msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
-        msg.set_content(body)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        path = self.dir / f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
-        # Owner-only: the message carries a secret.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(msg.as_bytes())
-        return path
+
+def outbox_dir() -> Path:
+    env = os.environ.get(ENV_DIR)
+    if env:
+        return Path(env)
+    return _default_dir or Path("outbox")
+
+
+def send(to: Sequence[str], subject: str, body: str, tag: str) -> Path:
+    """Write one message; returns its file. `tag` names the file (validated)."""
+    if not _TAG_RE.fullmatch(tag):
+        raise ValueError(f"outbox tag {tag!r} must match {_TAG_RE.pattern}")
+    msg = EmailMessage()
+    msg["From"] = os.environ.get(ENV_FROM, "reconciler@localhost")
+    msg["To"] = ", ".join(to) if to else "undisclosed-recipients:;"
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    msg["Message-ID"] = make_msgid(domain="reconciler.local")
+    msg.set_content(body)
+    folder = outbox_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    path = folder / f"{stamp}-{tag}-{uuid.uuid4().hex[:8]}.eml"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(bytes(msg))
+    return path

@@ -7,9 +7,10 @@ from .compile import Compiler, DesiredState, compile_estate
 from .numbers import allocate_voice
 from .pbx import compile_pbx
 from .switches import compile_switches
+from .wifi import compile_wifi
 
 # One compiler per live-system family, in no particular order (each owns its targets).
-COMPILERS: list[Compiler] = [compile_switches]
+COMPILERS: list[Compiler] = [compile_switches, compile_wifi]
 COMPILERS.append(compile_pbx)
 ALLOCATORS.append(allocate_voice)
 

@@ -67,7 +67,7 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
     assert site.pbx is not None
     tid = pbx_target_id(site.id)
     settings = {"provisioning_dir": site.pbx.provisioning_dir,
-                "outbox": str(estate.root / "outbox"), "site_name": site.name,
+                "site_name": site.name,
                 "sip_server": site.pbx.sip_server or f"{site.pbx.server}.{site.id}",
                 "timezone": site.timezone}
     state.add_target(TargetSpec(tid, "asterisk", site.id, settings, _scope(site),

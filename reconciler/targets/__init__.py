@@ -13,9 +13,11 @@ from typing import Any
 from ..errors import UnknownPlatformError
 from .asterisk import AsteriskTarget
 from .eos import EosTarget
+from .meraki import MerakiTarget
 
 TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
+    MerakiTarget.platform: MerakiTarget,
     AsteriskTarget.platform: AsteriskTarget,
 }
 

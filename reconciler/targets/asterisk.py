@@ -2,10 +2,10 @@
 
 Read: the site's endpoints (ps_endpoints + ps_aors + ps_auths as one resource),
 voicemail boxes and dialplan rows, in scope only; the provisioning files we
-wrote. Apply: every SQL change in one transaction; provisioning files and the
-outbox only once it committed. SIP passwords and voicemail PINs are generated
-on creation, kept on updates, never read back into resources, and delivered
-through the outbox.
+wrote. Apply: every SQL change in one transaction; new secrets are mailed through
+the outbox just before the commit, provisioning files written once it committed.
+SIP passwords and voicemail PINs are generated on creation, kept on updates and
+never read back into resources (so never in a plan).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..engine.credentials import Credential
 from ..engine.resources import Change, Resource, TargetSpec
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import ConfigError, TargetError
-from ..outbox import Outbox
+from .. import outbox
 from . import handsets
 from .asterisk_db import Database
 from .asterisk_sql import Scope, Secret, read_rows, statements
@@ -33,7 +33,6 @@ class AsteriskSettings(BaseModel):
     path: str | None = None  # SQLite database file
     dsn: str | None = None  # postgresql://host:port/db (user/password from the credential)
     provisioning_dir: str
-    outbox: str = "outbox"
     sip_server: str = "pbx"
     timezone: str = "UTC"
     site_name: str = ""
@@ -157,26 +156,25 @@ class AsteriskTarget(BaseTarget):
         try:
             self._send(generated)
         except OSError as exc:
-            raise TargetError(self.spec.id, f"cannot write to the outbox {self.settings.outbox}"
+            raise TargetError(self.spec.id, f"cannot write to the outbox {outbox.outbox_dir()}"
                               f" ({exc.strerror}); nothing was changed") from exc
 
     def _send(self, generated: list[tuple[Change, str]]) -> None:
-        outbox = Outbox(self.settings.outbox)
         site = self.settings.site_name or self.spec.site
         for change, value in generated:
             to = (change.after or {}).get("notify")
             if not to:
                 continue
             if change.kind == "pbx_endpoint":
-                outbox.send(str(to), f"Your phone line at {site}",
+                outbox.send([str(to)], f"Your phone line at {site}",
                             f"Your SIP account for {site}:\n\n  server:   "
                             f"{self.settings.sip_server}\n  username: {change.key}\n"
                             f"  password: {value}\n\nDesk phones provisioned by the operator "
-                            "are set up already.\n")
+                            "are set up already.\n", tag=f"sip-{change.key}")
             else:
                 ctx, box = self.scope.split(change.kind, change.key)
-                outbox.send(str(to), f"Your voicemail PIN at {site}",
-                            f"Voicemail box {box}: PIN {value}\n")
+                outbox.send([str(to)], f"Your voicemail PIN at {site}",
+                            f"Voicemail box {box}: PIN {value}\n", tag=f"voicemail-{box}")
 
     def close(self) -> None:
         self.db.close()

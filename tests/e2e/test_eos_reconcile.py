@@ -55,9 +55,11 @@ def test_first_plan_creates_the_estate_then_apply_converges(lab_estate: LabEstat
 
     res = lab_estate.cli("apply", "--yes")
     assert res.exit_code == 0, res.output
-    eos_ops = [c["op"] for t in by_target.values() for c in t["changes"]]
-    assert (eos_ops.count("create"), eos_ops.count("update")) == (32, 50)
-    assert "Apply complete:" in res.output and "0 deleted." in res.output
+    switch_ops = [c["op"] for t in by_target.values() for c in t["changes"]]
+    assert (switch_ops.count("create"), switch_ops.count("update")) == (32, 50)
+    total = plan["summary"]
+    assert (f"Apply complete: {total['create']} created, {total['update']} updated, "
+            f"{total['delete']} deleted.") in res.output
 
     cfg = lab_estate.eos("lon1/acc-3a").running_config()
     assert "interface Ethernet9\n   description occ:harbour-coffee space:3.04\n" \

@@ -78,8 +78,7 @@ def estate_spec(tmp: Path, site: str = "lon1") -> tuple[Path, Any]:
 
 def spec_for(desired: Any, site: str, tmp: Path, **settings: Any) -> TargetSpec:
     spec: TargetSpec = desired.targets[f"{site}/pbx"]
-    return spec.with_settings(provisioning_dir=str(tmp / "prov" / site),
-                              outbox=str(tmp / "outbox"), **settings)
+    return spec.with_settings(provisioning_dir=str(tmp / "prov" / site), **settings)
 
 
 def credential() -> Credential:

@@ -29,6 +29,11 @@ ACME = "lon1.acme"
 JANE, RAJ, MAIN = "442079460121", "442079460122", "+442079460120"
 
 
+@pytest.fixture(autouse=True)
+def _outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECONCILER_OUTBOX", str(tmp_path / "outbox"))
+
+
 def _plan(target: AsteriskTarget, desired: list[Any]) -> list[Any]:
     return order_changes(diff(target.read(), desired, target.write_only), target.kind_order)
 
