@@ -17,11 +17,11 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from .. import outbox
 from ..engine.credentials import Credential
 from ..engine.resources import Change, Resource, TargetSpec
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import ConfigError, TargetError
-from .. import outbox
 from . import handsets
 from .asterisk_db import Database
 from .asterisk_sql import Scope, Secret, read_rows, statements
