@@ -7,6 +7,7 @@ fetch their provisioning files from.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
@@ -27,6 +28,11 @@ class PbxLab:
             self._schema = db["schema"]
 
     def start(self) -> PbxLab:
+        # A fresh PBX on every start, like the emulated switches.
+        for path in self.databases.values():
+            path.unlink(missing_ok=True)
+        for ep in self.endpoints_.values():
+            shutil.rmtree(ep["provisioning_dir"], ignore_errors=True)
         for path in self.databases.values():
             with sqlite3.connect(path) as conn:
                 conn.executescript(self._schema)
