@@ -230,3 +230,56 @@ def test_fault_mid_transaction_leaves_the_database_unchanged(tmp_path: Path) -> 
     assert snapshot(query) == before
     assert not (tmp_path / "outbox").exists()  # no password mailed for what was not written
     assert not (tmp_path / "prov" / "lon1").exists()
+
+
+class TestAsteriskContractPostgres(TargetContract):
+    """The same contract on PostgreSQL with the schema Asterisk's migrations build."""
+
+    @pytest.fixture
+    def contract_env(self, tmp_path: Path, postgres: Any) -> Iterator[ContractEnv]:
+        import psycopg
+
+        dsn = postgres_db(postgres)
+        _root, desired = estate_spec(tmp_path)
+        spec = spec_for(desired, "lon1", tmp_path, dsn=dsn)
+        prov = tmp_path / "prov" / "lon1"
+
+        def query(sql: str) -> list[tuple[Any, ...]]:
+            with psycopg.connect(dsn) as conn:
+                return [tuple(r) for r in conn.execute(sql).fetchall()]  # type: ignore[arg-type]
+
+        def state() -> Any:
+            files = sorted((p.name, p.read_text()) for p in prov.glob("*")) \
+                if prov.is_dir() else []
+            return snapshot(query), files
+
+        def run(sql: str) -> None:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute(sql)  # type: ignore[arg-type]
+
+        def fail() -> None:
+            run("CREATE FUNCTION fault() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'injected fault'; END $$")
+            run("CREATE TRIGGER fault BEFORE INSERT ON voicemail FOR EACH ROW "
+                "EXECUTE FUNCTION fault()")
+
+        def clear() -> None:
+            run("DROP TRIGGER fault ON voicemail")
+
+        yield ContractEnv(spec=spec, credential=credential(),
+                          desired=desired.resources["lon1/pbx"], snapshot=state,
+                          inject_failure=fail, clear_faults=clear)
+
+
+def test_the_database_comes_from_the_credential_or_is_asked_for(tmp_path: Path) -> None:
+    from reconciler.engine.credentials import Credential
+    from reconciler.errors import ConfigError
+
+    _root, desired = estate_spec(tmp_path)
+    spec = spec_for(desired, "lon1", tmp_path)
+    cred = Credential("pbx-db", {"dsn": "postgresql://db.lon1:5432/asterisk",
+                                 "username": "rt", "password": "p@ss word"})
+    target = AsteriskTarget(spec, cred)
+    assert target.db.dsn == "postgresql://rt:p%40ss%20word@db.lon1:5432/asterisk"
+    with pytest.raises(ConfigError, match="no realtime database"):
+        AsteriskTarget(spec, Credential("pbx-db", {"username": "rt", "password": "x"}))
