@@ -251,7 +251,11 @@ def _voice_rules(err, cp, c: Contract, site: Site, emails: set[str]) -> Iterator
 def _voice_allocations(err, cp, c: Contract, site: Site) -> Iterator[InputIssue]:  # type: ignore[no-untyped-def]
     """Numbers, extensions and the main number are allocated, never typed in by hand."""
     voice = c.services.voice
-    if voice is None or not site.pools.numbers:
+    if voice is None:
+        return
+    if not site.pools.numbers:
+        yield err((*cp, "services", "voice"), "number-range",
+                  f"site {site.id} has no number ranges (pools.numbers) to give voice lines")
         return
     fix = "run `reconciler allocate`"
     if len(c.numbers) < voice.lines:

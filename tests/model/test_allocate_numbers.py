@@ -182,3 +182,14 @@ def test_routes_need_what_they_name(tmp_path: Path, cli: Callable[..., Any], rou
     assert res.exit_code == 1
     assert re.search(r"occupiers/aa.yaml:\d+:\d+: \[main-number\] in_hours goes to reception",
                      res.output), res.output
+
+
+def test_a_voice_service_needs_number_ranges_at_its_site(tmp_path: Path,
+                                                         cli: Callable[..., Any]) -> None:
+    repo_with(tmp_path)
+    (tmp_path / "sites" / "s1.yaml").write_text(re.sub(r"  numbers: .*\n", "", SITE))
+    (tmp_path / "occupiers" / "aa.yaml").write_text(occupier("aa", 1, 101))
+    res = cli("validate", "--repo", tmp_path)
+    assert res.exit_code == 1
+    assert re.search(r"occupiers/aa.yaml:8:7: \[number-range\] site s1 has no number ranges",
+                     res.output), res.output
