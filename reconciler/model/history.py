@@ -96,9 +96,13 @@ def holdings_of(data: Any, occupier: str) -> Iterator[tuple[str, str, str]]:
                     yield site, "line", f"{n['number']}/{n['extension']}"
 
 
-def _snapshot(commit: Any) -> set[tuple[str, str, str, str]]:
+Holding = tuple[str, str, str, str]  # site, what, value, occupier
+
+
+def _snapshot(commit: Any, seen: dict[str, set[Holding]]) -> set[Holding]:
+    """Holdings in one commit; `seen` caches by blob, as most files do not change."""
     yaml = YAML(typ="safe")
-    out: set[tuple[str, str, str, str]] = set()
+    out: set[Holding] = set()
     try:
         tree = commit.tree / OCCUPIERS
     except KeyError:
@@ -106,12 +110,15 @@ def _snapshot(commit: Any) -> set[tuple[str, str, str, str]]:
     for blob in tree.blobs:
         if not blob.name.endswith((".yaml", ".yml")):
             continue
-        try:
-            data = yaml.load(blob.data_stream.read().decode("utf-8", errors="replace"))
-        except YAMLError:
-            continue
         occ = blob.name.rsplit(".", 1)[0]
-        out |= {(site, what, value, occ) for site, what, value in holdings_of(data, occ)}
+        key = f"{blob.hexsha}:{occ}"
+        if key not in seen:
+            try:
+                data = yaml.load(blob.data_stream.read().decode("utf-8", errors="replace"))
+            except YAMLError:
+                data = None
+            seen[key] = {(site, what, value, occ) for site, what, value in holdings_of(data, occ)}
+        out |= seen[key]
     return out
 
 
@@ -143,11 +150,12 @@ def _cached(root: str, head: str | None) -> NumberHistory:
     commits = list(repo.iter_commits(head, paths=path, first_parent=True,
                                      max_count=MAX_COMMITS))
     commits.reverse()
-    open_spans: dict[tuple[str, str, str, str], dt.datetime] = {}
+    open_spans: dict[Holding, dt.datetime] = {}
+    seen: dict[str, set[Holding]] = {}
     for commit in commits:
         when = commit.committed_datetime.astimezone(dt.UTC).replace(tzinfo=None)
         tree_commit = commit if str(rel) == "." else _Sub(commit, rel)
-        now = _snapshot(tree_commit)
+        now = _snapshot(tree_commit, seen)
         for key in list(open_spans):
             if key not in now:
                 since = open_spans.pop(key)
