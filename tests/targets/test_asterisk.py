@@ -283,3 +283,25 @@ def test_the_database_comes_from_the_credential_or_is_asked_for(tmp_path: Path) 
     assert target.db.dsn == "postgresql://rt:p%40ss%20word@db.lon1:5432/asterisk"
     with pytest.raises(ConfigError, match="no realtime database"):
         AsteriskTarget(spec, Credential("pbx-db", {"username": "rt", "password": "x"}))
+
+
+def test_a_new_phone_model_replaces_the_old_file(tmp_path: Path) -> None:
+    db = sqlite_db(tmp_path / "asterisk.sqlite")
+    _root, desired = estate_spec(tmp_path)
+    spec = spec_for(desired, "lon1", tmp_path, path=str(db))
+    want = desired.resources["lon1/pbx"]
+    prov = tmp_path / "prov" / "lon1"
+    (prov / "000000000000.cfg").parent.mkdir(parents=True)
+    (prov / "000000000000.cfg").write_text("#!version:1.0.0.1\n# the operator's default\n")
+    with AsteriskTarget(spec, credential()) as target:
+        target.apply(_plan(target, want))
+        assert sorted(p.name for p in prov.iterdir()) == ["000000000000.cfg", "805ec0123456.cfg"]
+        snom = [type(r)(r.target, r.kind, r.key, {**r.attrs, "model": "snom-d785"}, r.owner)
+                if r.kind == "handset" else r for r in want]
+        changes = _plan(target, snom)
+        assert [(c.op, c.kind, c.fields) for c in changes] == [("update", "handset", ("model",))]
+        target.apply(changes)
+        assert _plan(target, snom) == []
+    assert sorted(p.name for p in prov.iterdir()) == ["000000000000.cfg", "805ec0123456.xml"]
+    xml = (prov / "805ec0123456.xml").read_text()
+    assert "<user_name idx=\"1\" perm=\"R\">442079460121</user_name>" in xml
