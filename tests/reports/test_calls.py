@@ -108,6 +108,9 @@ CALLS = [
     call("2026-10-13 08:00:00", "Local/x-1", "07700900123", 10, src="9999",
          dcontext="default", uid="stray"),                                      # nobody's
     call("2026-11-01 00:00:00", JANE, "07700900123", 60, uid="next-month"),
+    # A phone known only by its extension in Acme's context (no number in the channel).
+    call("2026-10-14 09:00:00", "PJSIP/desk-7f", "02079460000", 45, src="2121",
+         uid="jane-ext"),
 ]
 
 
@@ -144,7 +147,7 @@ def test_a_generated_month_bills_each_occupier_for_its_own_calls(
         for r in rows:
             r["cdr"] = uid[r["start"]]
     ids = {occ: sorted(r["cdr"] for r in rows) for occ, rows in items.items()}
-    assert ids == {"acme": ["jane-land", "jane-mobile", "jane-us", "raj-acme"],
+    assert ids == {"acme": ["jane-ext", "jane-land", "jane-mobile", "jane-us", "raj-acme"],
                    "kappa": ["raj-kappa"], "yotta": ["yotta-1"], "zeta": ["zeta-1"],
                    "northwind-legal": ["priya-1"]}
     acme = {r["cdr"]: r for r in items["acme"]}
@@ -169,7 +172,7 @@ def test_a_generated_month_bills_each_occupier_for_its_own_calls(
         ops[("acme", "lon1")]["client_amount"])
     exts = read_csv(out / "acme" / f"extensions-{MONTH}.csv")
     assert [(r["extension"], r["calls"], r["minutes"]) for r in exts] == [
-        ("2121", "3", "6.00"), ("2122", "1", "1.00")]
+        ("2121", "4", "7.00"), ("2122", "1", "1.00")]
     html = (out / f"calls-{MONTH}.html").read_text()
     assert "<svg" in html and html.count("<rect") == 31 and "northwind-legal" in html
 
