@@ -305,3 +305,24 @@ def test_a_new_phone_model_replaces_the_old_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in prov.iterdir()) == ["000000000000.cfg", "805ec0123456.xml"]
     xml = (prov / "805ec0123456.xml").read_text()
     assert "<user_name idx=\"1\" perm=\"R\">442079460121</user_name>" in xml
+
+
+def test_the_shipped_postgresql_ddl_is_enough_for_the_target(tmp_path: Path,
+                                                             postgres: Any) -> None:
+    import uuid
+
+    import psycopg
+
+    ddl = (Path(__file__).resolve().parents[2] / "templates" / "asterisk" /
+           "realtime.postgresql.sql").read_text()
+    dsn = postgres.create_database("min" + uuid.uuid4().hex[:8])
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(ddl)  # type: ignore[arg-type]
+    _root, desired = estate_spec(tmp_path)
+    spec = spec_for(desired, "lon1", tmp_path, dsn=dsn)
+    want = desired.resources["lon1/pbx"]
+    with AsteriskTarget(spec, credential()) as target:
+        target.apply(_plan(target, want))
+        assert _plan(target, want) == []
+    with psycopg.connect(dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM ps_auths").fetchone() == (2,)
