@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import UnknownPlatformError
+from .asterisk import AsteriskTarget
 from .eos import EosTarget
+from .freeradius import FreeradiusTarget
 from .ios import IosTarget
 from .meraki import MerakiTarget
 
@@ -19,6 +21,8 @@ TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
     IosTarget.platform: IosTarget,
     MerakiTarget.platform: MerakiTarget,
+    FreeradiusTarget.platform: FreeradiusTarget,
+    AsteriskTarget.platform: AsteriskTarget,
 }
 
 
