@@ -107,6 +107,8 @@ def test_voice_service_added_then_removed(lab_estate: LabEstate) -> None:
     plain = acme.read_text()
     edit(acme, "      internet: {bandwidth_mbps: 200}\n",
          "      internet: {bandwidth_mbps: 200}\n      voice: {lines: 2, tariff: standard}\n")
+    # Voice lines come with numbers from the site's ranges, as a real change would.
+    assert lab_estate.run_cli("allocate", "--repo", lab_estate.root).exit_code == 0
     rc, tp = target_plan(lab_estate, "2026-12-01")
     assert rc == 2
     assert tp["commands"] == ["interface GigabitEthernet1/0/7", "switchport voice vlan 20",
