@@ -94,8 +94,14 @@ def plan_switches(estate: Estate, workdir: Path, plan: LabPlan) -> None:
         plan.components.append({"kind": "eos", "devices": devices})
 
 
+def plan_dhcp(estate: Estate, workdir: Path, plan: LabPlan) -> None:
+    from .lab_kea import plan_kea
+
+    plan_kea(estate, workdir, plan)
+
+
 # Each live-system family adds how its lab part is started.
-LAB_PLANNERS: list[LabPlanner] = [plan_switches]
+LAB_PLANNERS: list[LabPlanner] = [plan_switches, plan_dhcp]
 
 
 def build_lab(estate: Estate, workdir: Path) -> LabPlan:

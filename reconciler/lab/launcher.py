@@ -42,7 +42,14 @@ def _start_eos(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running(eps, lab.stop, lab)
 
 
-COMPONENTS: dict[str, Starter] = {"eos": _start_eos}
+def _start_kea(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .kea import KeaLab
+
+    lab = KeaLab.from_config(config, workdir).start()
+    return Running(lab.endpoints(), lab.stop, lab)
+
+
+COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "kea": _start_kea}
 
 
 @dataclass

@@ -12,9 +12,11 @@ from typing import Any
 
 from ..errors import UnknownPlatformError
 from .eos import EosTarget
+from .kea import KeaTarget
 
 TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
+    KeaTarget.platform: KeaTarget,
 }
 
 
