@@ -34,7 +34,7 @@ from .common import (
     parse_date,
 )
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json",
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json", metavar="FORMAT",
                                         case_sensitive=False)]
 
 
