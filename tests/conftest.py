@@ -58,3 +58,16 @@ def postgres():  # type: ignore[no-untyped-def]
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def kea():  # type: ignore[no-untyped-def]
+    """A private kea-dhcp4 on loopback with one hand-made (unmanaged) subnet."""
+    from reconciler.lab.kea import KeaServer, KeaUnavailable
+
+    try:
+        server = KeaServer()
+    except KeaUnavailable as exc:
+        pytest.skip(f"Kea tests need the real server: {exc}")
+    with server.start():
+        yield server
