@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from .live import apply_cmd, plan_cmd
+from .occupier import guide_cmd, show_cmd
 from .offline import allocate_cmd, inspect_cmd, schema_cmd, validate_cmd
 
 app = typer.Typer(
@@ -21,6 +22,8 @@ app.command("plan")(plan_cmd)
 app.command("apply")(apply_cmd)
 app.command("inspect")(inspect_cmd)
 app.command("schema")(schema_cmd)
+app.command("show")(show_cmd)
+app.command("guide")(guide_cmd)
 
 
 def _register_lab() -> None:
