@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .compile import Compiler, DesiredState, compile_estate
-from .switches import compile_switches
 from .dhcp import compile_dhcp
+from .switches import compile_switches
 
 # One compiler per live-system family, in no particular order (each owns its targets).
 COMPILERS: list[Compiler] = [compile_switches, compile_dhcp]

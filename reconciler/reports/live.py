@@ -26,25 +26,30 @@ def live_status(desired: DesiredState, occupier: str, registry: Mapping[str, Tar
                 live = target.read()
                 write_only = target.write_only
         except ReconcilerError as exc:
-            rows.append({"target": tid, "kind": None, "key": None, "state": "error",
-                         "error": str(exc)})
+            rows.append(_row(tid, None, None, "error", error=str(exc).removeprefix(f"{tid}: ")))
             continue
         want_ids = {r.id for r in mine}
         theirs = [r for r in live if r.id in want_ids or r.owner == occupier]
         changes = {c.id: c for c in diff(theirs, mine, write_only)}
         for r in sorted(mine, key=lambda r: (r.kind, r.key)):
             c = changes.get(r.id)
-            row: dict[str, Any] = {"target": tid, "kind": r.kind, "key": r.key}
             if c is None:
-                row["state"] = "ok"
+                rows.append(_row(tid, r.kind, r.key, "ok"))
             elif c.op == "create":
-                row["state"] = "missing"
+                rows.append(_row(tid, r.kind, r.key, "missing"))
             else:
-                row.update(state="differs", fields=list(c.fields),
-                           want={f: canonical((c.after or {}).get(f)) for f in c.fields},
-                           live={f: canonical((c.before or {}).get(f)) for f in c.fields})
-            rows.append(row)
+                rows.append(_row(
+                    tid, r.kind, r.key, "differs", fields=list(c.fields),
+                    want={f: canonical((c.after or {}).get(f)) for f in c.fields},
+                    live={f: canonical((c.before or {}).get(f)) for f in c.fields}))
         for c in changes.values():
             if c.op == "delete":
-                rows.append({"target": tid, "kind": c.kind, "key": c.key, "state": "unexpected"})
+                rows.append(_row(tid, c.kind, c.key, "unexpected"))
     return out
+
+
+def _row(target: str, kind: str | None, key: str | None, state: str, *,
+         error: str | None = None, fields: list[str] | None = None,
+         want: dict[str, Any] | None = None, live: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"target": target, "kind": kind, "key": key, "state": state, "error": error,
+            "fields": fields or [], "want": want or {}, "live": live or {}}

@@ -107,7 +107,7 @@ def _site_info(estate: Estate, occ: Occupier, c: Contract, at: dt.date) -> dict[
                               "reservation": d.reservation}
                              for d in occ.devices if d.site == site.id]},
         "phones": {"main_number": main, "numbers": numbers},
-        "support": site.support.model_dump(exclude_none=True),
+        "support": site.support.model_dump(),
     }
 
 

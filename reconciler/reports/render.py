@@ -44,7 +44,7 @@ def port_ranges(ports: Iterable[Mapping[str, str]]) -> list[str]:
 def environment(extra_dir: Path | None = None) -> jinja2.Environment:
     dirs = [str(d) for d in (extra_dir, BUILTIN_TEMPLATES) if d]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(dirs),
-                             autoescape=jinja2.select_autoescape(["html"]),
+                             autoescape=jinja2.select_autoescape(["html", "html.j2"]),
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["ports"] = port_ranges
