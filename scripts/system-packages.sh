@@ -5,6 +5,8 @@ set -euo pipefail
 PACKAGES=(
   sqlite3       # the embedded SQL databases, inspected by hand
   postgresql    # PostgreSQL variants of the SQL targets' tests (private cluster per run)
+  kea-dhcp4-server  # the real DHCP server of the Kea target's tests and the lab (kea-dhcp4)
+  iproute2      # network namespaces for the DHCP lease test (ip netns)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

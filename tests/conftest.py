@@ -69,5 +69,5 @@ def kea():  # type: ignore[no-untyped-def]
         server = KeaServer()
     except KeaUnavailable as exc:
         pytest.skip(f"Kea tests need the real server: {exc}")
-    with server.start():
+    with server:
         yield server

@@ -67,11 +67,10 @@ class KeaServer:
             else workdir / name
         self.root.mkdir(parents=True, exist_ok=True)
         sock = self.root / "kea4.sock"
+        self._sockdir: Path | None = None
         if len(str(sock)) > 100:  # UNIX socket paths hold 107 bytes
             self._sockdir = Path(tempfile.mkdtemp(prefix="rcl-kea-"))
             sock = self._sockdir / "kea4.sock"
-        else:
-            self._sockdir = None
         self.socket_path = sock
         self.netns = netns
         # In a namespace of its own the standard port is free; on the host, take any.
@@ -83,6 +82,8 @@ class KeaServer:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 10.0) -> KeaServer:
+        if self.proc is not None and self.proc.poll() is None:
+            return self  # already running (`with server.start():` enters once more)
         cmd = [self.binary, "-c", str(self.config_file), "-p", str(self.dhcp_port)]
         if self.netns:
             cmd = ["ip", "netns", "exec", self.netns, *cmd]

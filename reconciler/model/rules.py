@@ -342,10 +342,10 @@ def _public_overlap_rules(estate: Estate) -> Iterator[InputIssue]:
     """
     held: dict[str, list[tuple[str, tuple[str | int, ...], ipaddress.IPv4Network, Period]]] = \
         defaultdict(list)
-    for occ in sorted(estate.occupiers.values(), key=lambda o: o.id):
-        for ci, c in enumerate(occ.contracts):
+    for o in sorted(estate.occupiers.values(), key=lambda o: o.id):
+        for ci, c in enumerate(o.contracts):
             if c.public_ip:
-                held[c.site].append((occ.id, ("contracts", ci, "public_ip", "block"),
+                held[c.site].append((o.id, ("contracts", ci, "public_ip", "block"),
                                      ipaddress.IPv4Network(c.public_ip.block), holding(c)))
     for site, blocks in held.items():
         for i, (occ, path, block, period) in enumerate(blocks):

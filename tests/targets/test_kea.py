@@ -101,7 +101,7 @@ def test_config_write_survives_a_restart(kea: Any) -> None:
     # The same file, its socket and lease paths moved to the new server's folder.
     again.config_file.write_text(written.replace(str(kea.socket_path), str(again.socket_path))
                                  .replace(str(kea.root), str(again.root)))
-    with again.start(), KeaTarget(spec(again), None) as t:
+    with again, KeaTarget(spec(again), None) as t:
         assert t.read() == live
 
 
