@@ -6,6 +6,7 @@ PACKAGES=(
   sqlite3       # the embedded SQL databases, inspected by hand
   postgresql    # PostgreSQL variants of the SQL targets' tests (private cluster per run)
   kea-dhcp4-server  # the real DHCP server of the Kea target's tests and the lab (kea-dhcp4)
+  kea-ctrl-agent    # Kea's HTTP control agent: the Kea target's HTTP transport test
   iproute2      # network namespaces for the DHCP lease test (ip netns)
 )
 missing=()
