@@ -63,11 +63,13 @@ def _public(site: Site, c: Contract) -> dict[str, Any] | None:
     block = ipaddress.IPv4Network(c.public_ip.block)
     hosts = list(block.hosts())
     # The upstream gateway takes the first usable address; the occupier's router the rest.
-    router_ports = [f"{p['switch']}:{p['port']}" for o in c.occupancies
-                    for p in _ports(site, o.space) if p["role"] == "router"]
+    router = [(o.space, f"{p['switch']}:{p['port']}") for o in c.occupancies
+              for p in _ports(site, o.space) if p["role"] == "router"]
+    router_ports = [port for _space, port in router]
     return {"block": c.public_ip.block, "vlan": c.public_ip.vlan, "gateway": str(hosts[0]),
             "usable": f"{hosts[1]}-{hosts[-1]}" if len(hosts) > 2 else str(hosts[-1]),
-            "netmask": str(block.netmask), "router_ports": router_ports}
+            "netmask": str(block.netmask), "router_ports": router_ports,
+            "router_spaces": sorted({space for space, _port in router})}
 
 
 def _site_info(estate: Estate, occ: Occupier, c: Contract, at: dt.date) -> dict[str, Any]:

@@ -28,6 +28,8 @@ CASES = [
     ("guide/acme-lon1.md", ["guide", "acme", "--site", "lon1", "--at", DAY]),
     ("guide/acme-lon1.html", ["guide", "acme", "--site", "lon1", "--at", DAY,
                               "--format", "html"]),
+    ("guide/quayside-trading-lon1.md", ["guide", "quayside-trading", "--site", "lon1",
+                                        "--at", "2027-02-15"]),
 ]
 
 
