@@ -8,6 +8,7 @@ PACKAGES=(
   kea-dhcp4-server  # the real DHCP server of the Kea target's tests and the lab (kea-dhcp4)
   kea-ctrl-agent    # Kea's HTTP control agent: the Kea target's HTTP transport test
   iproute2      # network namespaces for the DHCP lease test (ip netns)
+  shellcheck    # actionlint checks the workflows' shell steps with it (tests/gitops)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
