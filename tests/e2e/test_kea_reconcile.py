@@ -65,10 +65,10 @@ def test_public_ip_is_layer_two_on_the_router_port(lab_estate: LabEstate) -> Non
     assert lab_estate.cli("apply", "--yes", "--at", PUBLIC_DAY).exit_code == 0
     acc = lab_estate.eos("lon1/acc-3a").running_config()
     assert "interface Ethernet11\n   description occ:quayside-trading space:3.06 router\n" \
-           "   switchport access vlan 104" in acc
+           "   switchport access vlan 150" in acc
     core = lab_estate.eos("lon1/core1").running_config()
-    assert "vlan 104\n   name quayside-trading-public" in core
-    assert "interface Vlan104" not in core  # no gateway: the occupier's router has the block
+    assert "vlan 150\n   name quayside-trading-public" in core
+    assert "interface Vlan150" not in core  # no gateway: the occupier's router has the block
     # dhcp: false: no scope on Kea and no relay on its gateway (its router serves addresses).
     assert "172.16.2.0/24" not in subnets(lab_estate, "lon1/dhcp")
     vlan102 = core.split("interface Vlan102\n", 1)[1].split("\n!", 1)[0]

@@ -23,7 +23,7 @@ def _report(memory_live: MemoryLive, no_creds: Callable[[], object], day: dt.dat
             window: int, policy: dict[str, str]):  # type: ignore[no-untyped-def]
     estate = load_estate(REPO_ROOT)
     desired = compile_estate(estate, day)
-    plan = make_plan(desired, memory_live.registry(["arista_eos"]), no_creds())  # type: ignore[arg-type]
+    plan = make_plan(desired, memory_live.registry(["arista_eos", "kea"]), no_creds())  # type: ignore[arg-type]
     earlier = [compile_estate(estate, day - dt.timedelta(days=n)).resources
                for n in range(1, window + 1)]
     return plan, classify(plan, lambda site, kind: policy.get(kind, policy["default"]),
@@ -123,7 +123,7 @@ def test_offboarding_check_needs_the_history_of_the_file(
     core[("vlan", "555")] = Resource("lon1/core1", "vlan", "555", {"name": "ghost"}, "ghost")
     estate_git.delete("occupiers/orbit-analytics.yaml")  # not even committed yet
     estate = load_estate(root)
-    plan = make_plan(compile_estate(estate, at), memory_live.registry(["arista_eos"]),
+    plan = make_plan(compile_estate(estate, at), memory_live.registry(["arista_eos", "kea"]),
                      no_creds())  # type: ignore[arg-type]
     check = check_offboarding(plan, estate, EstateRepo.open(root), at)
     assert [r.split(":")[0] for r in check.refusals] == ["orbit-analytics"]
