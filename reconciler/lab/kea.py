@@ -76,9 +76,9 @@ class KeaServer:
         # In a namespace of its own the standard port is free; on the host, take any.
         self.dhcp_port = dhcp_port or (67 if netns else free_udp_port())
         self.config_file = self.root / "kea-dhcp4.conf"
-        self.config_file.write_text(json.dumps(
-            lab_config(self.root, sock, [UNMANAGED_SUBNET] if subnets is None else subnets),
-            indent=2))
+        self.initial = lab_config(self.root, sock,
+                                  [UNMANAGED_SUBNET] if subnets is None else subnets)
+        self.config_file.write_text(json.dumps(self.initial, indent=2))
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 10.0) -> KeaServer:
@@ -117,6 +117,13 @@ class KeaServer:
                 chunks.append(data)
         reply: dict[str, Any] = json.loads(b"".join(chunks))
         return reply
+
+    def reset(self) -> None:
+        """Back to the configuration it started with (tests share one server per worker)."""
+        for name, args in (("config-set", self.initial), ("config-write", None)):
+            reply = self.command(name, args)
+            if reply.get("result") != 0:
+                raise RuntimeError(f"kea {name} failed: {reply.get('text')}")
 
     def subnets(self) -> list[dict[str, Any]]:
         return list(self.command("config-get")["arguments"]["Dhcp4"]["subnet4"])

@@ -18,13 +18,15 @@ def test_private_server_answers_and_holds_only_the_hand_made_subnet(kea: Any) ->
     assert cfg["interfaces-config"]["interfaces"] == ["lo/127.0.0.1"]
 
 
-def test_entering_a_started_server_does_not_start_another(kea: Any) -> None:
+def test_entering_a_started_server_does_not_start_another(own_kea: Any) -> None:
+    kea = own_kea
     pid = kea.proc.pid
     with kea.start():
         assert kea.proc.pid == pid
 
 
-def test_stop_ends_the_process(kea: Any) -> None:
+def test_stop_ends_the_process(own_kea: Any) -> None:
+    kea = own_kea
     pid = kea.proc.pid
     kea.stop()
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()

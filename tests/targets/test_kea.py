@@ -90,7 +90,8 @@ def test_a_subnet_clashing_with_a_hand_made_one_is_refused(kea: Any) -> None:
     assert [s["id"] for s in kea.subnets()] == [1]
 
 
-def test_config_write_survives_a_restart(kea: Any) -> None:
+def test_config_write_survives_a_restart(own_kea: Any) -> None:
+    kea = own_kea
     with KeaTarget(spec(kea), None) as t:
         converge(t, [subnet(2), subnet(4)])
         live = t.read()
