@@ -94,6 +94,12 @@ def plan_switches(estate: Estate, workdir: Path, plan: LabPlan) -> None:
         plan.components.append({"kind": "eos", "devices": devices})
 
 
+def _plan_wifi(estate: Estate, workdir: Path, plan: LabPlan) -> None:
+    from .lab_meraki import plan_wifi  # its own module: it imports LabPlan from here
+
+    plan_wifi(estate, workdir, plan)
+
+
 def plan_dhcp(estate: Estate, workdir: Path, plan: LabPlan) -> None:
     from .lab_kea import plan_kea
 
@@ -101,7 +107,7 @@ def plan_dhcp(estate: Estate, workdir: Path, plan: LabPlan) -> None:
 
 
 # Each live-system family adds how its lab part is started.
-LAB_PLANNERS: list[LabPlanner] = [plan_switches, plan_dhcp]
+LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_wifi, plan_dhcp]
 
 
 def build_lab(estate: Estate, workdir: Path) -> LabPlan:
@@ -117,7 +123,8 @@ def endpoints_doc(plan: LabPlan, endpoints: dict[str, Any]) -> dict[str, Any]:
         tid = plan.targets.get(name)
         if tid:
             targets[tid] = {k: v for k, v in ep.items() if k in ("host", "port", "transport",
-                                                                 "base_url", "dsn", "path")}
+                                                                 "base_url", "dsn", "path",
+                                                                 "requests_per_second")}
     return {"targets": targets}
 
 

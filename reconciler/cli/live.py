@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from ruamel.yaml import YAML
 
+from .. import outbox
 from ..engine.apply import RunResult, apply_plan
 from ..engine.credentials import CredentialStore
 from ..engine.plan import Plan, make_plan
@@ -168,6 +169,7 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
               allow_offboard: AllowOffboardOpt = None) -> None:
     """Apply the changes of a plan, verify them, and roll everything back on failure."""
     creds = credentials(creds_file)
+    outbox.set_default_dir(repo.resolve() / "outbox")  # generated keys are mailed from here
     if plan_file is not None:
         try:
             plan = Plan.from_json(json.loads(plan_file.read_text(encoding="utf-8")))

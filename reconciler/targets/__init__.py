@@ -13,9 +13,11 @@ from typing import Any
 from ..errors import UnknownPlatformError
 from .eos import EosTarget
 from .kea import KeaTarget
+from .meraki import MerakiTarget
 
 TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
+    MerakiTarget.platform: MerakiTarget,
     KeaTarget.platform: KeaTarget,
 }
 
