@@ -23,6 +23,7 @@ pytestmark = [pytest.mark.lab,
 
 PUBLIC_DAY = "2027-02-01"  # Quayside Trading moves into 3.06 with its own router
 DAY = "2026-12-15"  # both of Acme's contracts run
+GIADDR = "172.16.1.1"  # Greenleaf Studio's gateway at lon1: the relay's address
 
 
 def subnets(lab_estate: LabEstate, target: str) -> dict[str, dict[str, Any]]:
@@ -40,10 +41,14 @@ def test_apply_puts_exactly_the_managed_scopes_on_kea(lab_estate: LabEstate) -> 
     assert [p["pool"] for p in acme["pools"]] == ["172.16.2.21-172.16.2.254"]
     assert {o["name"]: o["data"] for o in acme["option-data"]} == {
         "routers": "172.16.2.1", "domain-name-servers": "10.255.0.53, 9.9.9.9"}
-    assert [(r["hostname"], r["hw-address"], r["ip-address"]) for r in acme["reservations"]] \
-        == [("printer-3f", "00:1b:a9:aa:bb:cc", "172.16.2.10")]
-    assert set(subnets(lab_estate, "man1/dhcp")) == {"192.0.2.0/24", "172.17.0.0/24",
-                                                      "172.17.1.0/24"}
+    assert acme["reservations"] == []
+    greenleaf = lon["172.16.1.0/24"]["reservations"]
+    assert [(r["hostname"], r["hw-address"], r["ip-address"]) for r in greenleaf] \
+        == [("printer-2f", "3c:d9:2b:4e:11:02", "172.16.1.10")]
+    man = subnets(lab_estate, "man1/dhcp")
+    assert set(man) == {"192.0.2.0/24", "172.17.0.0/24", "172.17.1.0/24"}
+    assert [(r["hostname"], r["ip-address"]) for r in man["172.17.1.0/24"]["reservations"]] \
+        == [("printer-m1", "172.17.1.10")]
     # The core relays each occupier VLAN to the site's DHCP server.
     core = lab_estate.eos("lon1/core1").running_config()
     assert "interface Vlan102\n   ip address 172.16.2.1/24\n   ip helper-address 10.255.0.5" \
@@ -65,10 +70,10 @@ def test_public_ip_is_layer_two_on_the_router_port(lab_estate: LabEstate) -> Non
     assert lab_estate.cli("apply", "--yes", "--at", PUBLIC_DAY).exit_code == 0
     acc = lab_estate.eos("lon1/acc-3a").running_config()
     assert "interface Ethernet11\n   description occ:quayside-trading space:3.06 router\n" \
-           "   switchport access vlan 150" in acc
+           "   switchport access vlan 870" in acc
     core = lab_estate.eos("lon1/core1").running_config()
-    assert "vlan 150\n   name quayside-trading-public" in core
-    assert "interface Vlan150" not in core  # no gateway: the occupier's router has the block
+    assert "vlan 870\n   name quayside-trading-public" in core
+    assert "interface Vlan870" not in core  # no gateway: the occupier's router has the block
     # dhcp: false: no scope on Kea and no relay on its gateway (its router serves addresses).
     assert "172.16.2.0/24" not in subnets(lab_estate, "lon1/dhcp")
     vlan102 = core.split("interface Vlan102\n", 1)[1].split("\n!", 1)[0]
@@ -87,7 +92,7 @@ def netns() -> Iterator[str]:
                     f"{res.stderr.strip()}")
     try:
         for cmd in (["ip", "link", "set", "lo", "up"],
-                    ["ip", "addr", "add", "172.16.2.1/32", "dev", "lo"]):
+                    ["ip", "addr", "add", f"{GIADDR}/32", "dev", "lo"]):
             subprocess.run(["ip", "netns", "exec", name, *cmd], check=True)
         yield name
     finally:
@@ -96,7 +101,7 @@ def netns() -> Iterator[str]:
 
 def probe(ns: str, mac: str) -> dict[str, Any]:
     out = subprocess.run(["ip", "netns", "exec", ns, sys.executable, "-m",
-                          "reconciler.lab.dhcp_probe", "--giaddr", "172.16.2.1",
+                          "reconciler.lab.dhcp_probe", "--giaddr", GIADDR,
                           "--server", "127.0.0.1", "--mac", mac],
                          capture_output=True, text=True, cwd=REPO_ROOT, timeout=30, check=False)
     result: dict[str, Any] = json.loads(out.stdout or "{}")
@@ -119,10 +124,10 @@ def test_a_client_on_the_occupier_vlan_gets_a_lease(netns: str, tmp_path: Any,
                   "--endpoints", endpoints, "--credentials", creds)
         assert res.exit_code == 0, res.output
         lease = probe(netns, "02:00:00:aa:bb:cc")
-        assert lease.get("routers") == ["172.16.2.1"], lease
+        assert lease.get("routers") == [GIADDR], lease
         host = int(lease["address"].rsplit(".", 1)[1])
-        assert lease["address"].startswith("172.16.2.") and 21 <= host <= 254
+        assert lease["address"].startswith("172.16.1.") and 21 <= host <= 254
         assert lease["dns_servers"] == ["10.255.0.53", "9.9.9.9"]
-        # The shared printer gets its reservation, outside the pool.
-        assert probe(netns, "00:1b:a9:aa:bb:cc")["address"] == "172.16.2.10"
-        assert {r["address"] for r in kea.leases()} == {lease["address"], "172.16.2.10"}
+        # Greenleaf's shared printer gets its reservation, outside the pool.
+        assert probe(netns, "3c:d9:2b:4e:11:02")["address"] == "172.16.1.10"
+        assert {r["address"] for r in kea.leases()} == {lease["address"], "172.16.1.10"}

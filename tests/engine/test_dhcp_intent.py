@@ -58,17 +58,17 @@ def test_dhcp_off_means_no_scope_and_no_relay(estate: Any) -> None:
 
 def test_public_block_is_layer_two_only(estate: Any) -> None:
     s = compile_estate(estate, PUBLIC_DAY)
-    assert of(s, "lon1/core1", "vlan")["150"] == {"name": "quayside-trading-public"}
-    assert "Vlan150" not in of(s, "lon1/core1", "svi")
+    assert of(s, "lon1/core1", "vlan")["870"] == {"name": "quayside-trading-public"}
+    assert "Vlan870" not in of(s, "lon1/core1", "svi")
     ports = of(s, "lon1/acc-3a", "port")
-    assert ports["Ethernet11"] == {"mode": "access", "vlan": 150, "voice_vlan": None,
+    assert ports["Ethernet11"] == {"mode": "access", "vlan": 870, "voice_vlan": None,
                                    "description": "occ:quayside-trading space:3.06 router",
                                    "enabled": True}
     assert ports["Ethernet12"]["vlan"] == 102  # the other ports of 3.06: private VLAN
-    assert 150 in of(s, "lon1/acc-3a", "trunk")["Ethernet49"]["vlans"]
-    assert 150 in of(s, "lon1/core1", "trunk")["Ethernet1"]["vlans"]
+    assert 870 in of(s, "lon1/acc-3a", "trunk")["Ethernet49"]["vlans"]
+    assert 870 in of(s, "lon1/core1", "trunk")["Ethernet1"]["vlans"]
     before = compile_estate(estate, dt.date(2027, 1, 31))
-    assert "150" not in of(before, "lon1/core1", "vlan")
+    assert "870" not in of(before, "lon1/core1", "vlan")
     assert of(before, "lon1/acc-3a", "port")["Ethernet11"]["vlan"] == 999  # vacant
 
 

@@ -13,7 +13,7 @@ from reconciler.model.estate import load_estate
 from tests.model.test_validation import edit
 
 QUAYSIDE = "occupiers/quayside-trading.yaml"
-BLOCK_LINE = "    public_ip: {block: 203.0.113.8/29, vlan: 150}\n"
+BLOCK_LINE = "    public_ip: {block: 203.0.113.8/29, vlan: 870}\n"
 # A second occupier with its own router at London, in 3.06's neighbour spaces.
 HARBOUR_PUBLIC = ("      internet: {bandwidth_mbps: 50}\n      public_ip: {size: 30}\n")
 
@@ -44,9 +44,9 @@ def test_allocate_writes_the_lowest_free_block_back_keeping_the_file(
     res = cli("allocate", "--repo", estate_dir)
     assert res.exit_code == 0, res.output
     # 203.0.113.0/29 is reserved: the next /29 is the lowest free, on the lowest free VLAN
-    # (the example estate's hand-picked 150 was given back). Every other line is kept.
+    # (the example estate's hand-picked 870 was given back). Every other line is kept.
     assert "quayside-trading@lon1: public 203.0.113.8/29 on VLAN 104" in res.output
-    assert path.read_text() == original.replace(BLOCK_LINE, BLOCK_LINE.replace("150", "104"))
+    assert path.read_text() == original.replace(BLOCK_LINE, BLOCK_LINE.replace("870", "104"))
     assert cli("allocate", "--check", "--repo", estate_dir).exit_code == 0
 
 
@@ -60,7 +60,7 @@ def test_a_second_block_comes_after_the_first_and_never_moves(
     quay = estate.occupiers["quayside-trading"].contracts[0].public_ip
     assert quay is not None and quay.block == "203.0.113.8/29"  # stable
     assert harbour is not None and harbour.block == "203.0.113.16/30"
-    assert harbour.vlan not in (100, 101, 102, 103, 150)
+    assert harbour.vlan not in (100, 101, 102, 103, 870)
 
 
 def test_overlapping_blocks_are_refused(estate_dir: Path, cli: Callable[..., Any]) -> None:
@@ -121,9 +121,9 @@ def test_public_pool_exhaustion_names_the_contract_and_the_fix(
 def test_a_reservation_is_given_once_and_only_where_dhcp_runs(
         estate_dir: Path, cli: Callable[..., Any]) -> None:
     acme = estate_dir / "occupiers/acme.yaml"
-    edit(acme, "reservation: 172.16.2.10}\n", "reservation: 172.16.2.10}\n"
-         '  - {name: av-3, mac: "00:1b:a9:aa:bb:dd", site: lon1, reservation: 172.16.2.10}\n')
+    edit(acme, "reservation: 172.17.1.10}\n", "reservation: 172.17.1.10}\n"
+         '  - {name: av-3, mac: "00:1b:a9:aa:bb:dd", site: man1, reservation: 172.17.1.10}\n')
     res = cli("validate", "--repo", estate_dir)
     line = located(res.output, "occupiers/acme.yaml", "unique-reservation")
     assert "av-3" in acme.read_text().splitlines()[line - 1]
-    assert "already reserved for printer-3f" in res.output
+    assert "already reserved for printer-m1" in res.output
