@@ -9,6 +9,10 @@ PACKAGES=(
   kea-ctrl-agent    # Kea's HTTP control agent: the Kea target's HTTP transport test
   iproute2      # network namespaces for the DHCP lease test (ip netns)
   shellcheck    # actionlint checks the workflows' shell steps with it (tests/gitops)
+  freeradius             # RADIUS: the real server in the lab and its tests
+  freeradius-utils       # RADIUS: radclient/radtest for checks by hand
+  freeradius-postgresql  # RADIUS: rlm_sql_postgresql for the PostgreSQL variant
+  eapoltest              # RADIUS: eapol_test, a real 802.1X supplicant (PEAP tests)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -16,20 +16,11 @@ from ..errors import InputIssue
 from .base import number_range_bounds, parse_int_range
 from .estate import Estate
 from .occupier import Contract
+from .periods import FOREVER, Period, holding, overlaps
+from .rules_network import public_overlap_rules, reservation_rules, router_port_rule
 from .site import INTERFACE_RE, Site, expand_port_ref
 
-FOREVER = dt.date.max
-Period = tuple[dt.date, dt.date]
-
-
-def holding(c: Contract) -> Period:
-    """When a contract holds its allocations: until its end only if it tears down."""
-    return c.start, (c.end if c.end and c.deprovision_on_end else FOREVER)
-
-
-def overlaps(a: Period, b: Period) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
-
+__all__ = ["FOREVER", "Period", "check_estate", "holding", "overlaps", "torn_down"]
 
 def torn_down(c: Contract) -> bool:
     """An ended contract that asked for teardown needs no allocation any more."""
@@ -51,9 +42,35 @@ def check_estate(estate: Estate, *, check_allocations: bool = True) -> list[Inpu
         issues += list(_site_rules(estate, site))
     issues += list(_occupier_rules(estate, check_allocations))
     issues += list(_unique_rules(estate))
-    issues += list(_public_overlap_rules(estate))
-    issues += list(_reservation_rules(estate))
+    issues += list(_radius_rules(estate))
+    issues += list(public_overlap_rules(estate))
+    issues += list(reservation_rules(estate))
     return issues
+
+
+def _radius_rules(estate: Estate) -> Iterator[InputIssue]:
+    """Sites sharing a RADIUS server share its credentials, and each has its own NAS name
+    (the per-site VLAN groups match on it)."""
+    first: dict[str, Site] = {}
+    for site in sorted(estate.sites.values(), key=lambda s: s.id):
+        r = site.radius
+        if r is None:
+            continue
+        other = first.setdefault(r.server, site)
+        if other is site or other.radius is None:
+            continue
+        if r.credentials != other.radius.credentials:
+            yield estate.site_issue(site.id, ("radius", "credentials"), "radius-server",
+                                    f"RADIUS server {r.server!r} is reached with credentials "
+                                    f"{other.radius.credentials!r} at site {other.id}; sites "
+                                    "sharing a server must name the same credentials")
+        for s2 in estate.sites.values():
+            if s2 is not site and s2.radius and s2.radius.server == r.server and \
+                    s2.radius.nas_identifier == r.nas_identifier and s2.id < site.id:
+                yield estate.site_issue(site.id, ("radius", "nas_identifier"), "radius-nas",
+                                        f"NAS identifier {r.nas_identifier!r} is already site "
+                                        f"{s2.id}'s on RADIUS server {r.server!r}; each site "
+                                        "needs its own")
 
 
 def _site_rules(estate: Estate, site: Site) -> Iterator[InputIssue]:
@@ -216,7 +233,7 @@ def _contract_rules(estate: Estate, occ_id: str, cp: tuple[str | int, ...], c: C
             yield err((*cp, "public_ip", "block"), "public-size",
                       f"{block} is a /{block.prefixlen} but the service asks for a "
                       f"/{c.services.public_ip.size}")
-        yield from _router_port_rule(err, cp, c, site)
+        yield from router_port_rule(err, cp, c, site)
     elif check_allocations and c.services.public_ip and not torn_down(c):
         yield err((*cp, "services", "public_ip"), "allocation-missing",
                   "the public_ip service needs a block: run `reconciler allocate`")
@@ -224,16 +241,6 @@ def _contract_rules(estate: Estate, occ_id: str, cp: tuple[str | int, ...], c: C
         yield err((*cp, "dhcp"), "dhcp-off", "dhcp: false is allowed only with a public_ip service "
                   "(the occupier's own router then serves addresses)")
     yield from _voice_rules(err, cp, c, site, emails)
-
-
-def _router_port_rule(err, cp, c: Contract, site: Site) -> Iterator[InputIssue]:  # type: ignore[no-untyped-def]
-    """A public block is delivered at layer 2 on the router port of one of the spaces."""
-    spaces = site.spaces()
-    if not any(e.role == "router" for o in c.occupancies if o.space in spaces
-               for e in spaces[o.space].ports):
-        yield err((*cp, "public_ip"), "public-router-port",
-                  "a public IP service needs a space with a port of role: router (the "
-                  "occupier's router is patched there); lease one or mark its port in the site")
 
 
 def _voice_rules(err, cp, c: Contract, site: Site, emails: set[str]) -> Iterator[InputIssue]:  # type: ignore[no-untyped-def]
@@ -332,47 +339,3 @@ def _unique_rules(estate: Estate) -> Iterator[InputIssue]:
                                             f"MAC {mac} is already used by {seen_mac[mac]} (rule 5)")
             else:
                 seen_mac[mac] = f"occupier {occ.id!r}"
-
-
-def _public_overlap_rules(estate: Estate) -> Iterator[InputIssue]:
-    """Rule 5 for public blocks: no two blocks of a site overlap while both are held.
-
-    Identical blocks are already reported by `_unique_rules`; this catches a /30
-    inside another occupier's /29.
-    """
-    held: dict[str, list[tuple[str, tuple[str | int, ...], ipaddress.IPv4Network, Period]]] = \
-        defaultdict(list)
-    for o in sorted(estate.occupiers.values(), key=lambda o: o.id):
-        for ci, c in enumerate(o.contracts):
-            if c.public_ip:
-                held[c.site].append((o.id, ("contracts", ci, "public_ip", "block"),
-                                     ipaddress.IPv4Network(c.public_ip.block), holding(c)))
-    for site, blocks in held.items():
-        for i, (occ, path, block, period) in enumerate(blocks):
-            for other, _p, oblock, operiod in blocks[:i]:
-                if block != oblock and block.overlaps(oblock) and overlaps(period, operiod):
-                    yield estate.occupier_issue(
-                        occ, path, "public-overlap",
-                        f"public block {block} at {site} overlaps {oblock} of occupier "
-                        f"{other!r} (rule 5): run `reconciler allocate` for a free block")
-                    break
-
-
-def _reservation_rules(estate: Estate) -> Iterator[InputIssue]:
-    """A fixed DHCP address is given to one device, and only where DHCP runs."""
-    for occ in estate.occupiers.values():
-        seen: dict[tuple[str, str], str] = {}
-        for di, d in enumerate(occ.devices):
-            if d.reservation is None:
-                continue
-            path = ("devices", di, "reservation")
-            c = occ.contract_at(d.site)
-            if c is not None and not c.dhcp:
-                yield estate.occupier_issue(occ.id, path, "reservation",
-                                            f"{d.site} has dhcp: false for this occupier; a "
-                                            "reservation needs the site's DHCP service")
-            other = seen.get((d.site, d.reservation))
-            if other:
-                yield estate.occupier_issue(occ.id, path, "unique-reservation",
-                                            f"{d.reservation} is already reserved for {other}")
-            seen.setdefault((d.site, d.reservation), d.name)

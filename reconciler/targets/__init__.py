@@ -12,12 +12,14 @@ from typing import Any
 
 from ..errors import UnknownPlatformError
 from .eos import EosTarget
+from .freeradius import FreeradiusTarget
 from .kea import KeaTarget
 from .meraki import MerakiTarget
 
 TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
     MerakiTarget.platform: MerakiTarget,
+    FreeradiusTarget.platform: FreeradiusTarget,
     KeaTarget.platform: KeaTarget,
 }
 
