@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from .calls import calls_cmd
 from .live import apply_cmd, plan_cmd
 from .occupier import guide_cmd, show_cmd
 from .offline import allocate_cmd, inspect_cmd, schema_cmd, validate_cmd
@@ -22,6 +23,7 @@ app.command("plan")(plan_cmd)
 app.command("apply")(apply_cmd)
 app.command("inspect")(inspect_cmd)
 app.command("schema")(schema_cmd)
+app.command("calls")(calls_cmd)
 app.command("show")(show_cmd)
 app.command("guide")(guide_cmd)
 

@@ -61,6 +61,13 @@ def _start_meraki(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running({name: dict(ep) for name in config.get("targets", [])}, lab.stop, lab)
 
 
+def _start_asterisk(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .asterisk_db import PbxLab
+
+    lab = PbxLab(config, workdir).start()
+    return Running(lab.endpoints(), lab.stop, lab)
+
+
 def _start_kea(config: Mapping[str, Any], workdir: Path) -> Running:
     from .kea import KeaLab
 
@@ -69,7 +76,8 @@ def _start_kea(config: Mapping[str, Any], workdir: Path) -> Running:
 
 
 COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "meraki": _start_meraki,
-                                  "freeradius": _start_freeradius, "kea": _start_kea}
+                                  "freeradius": _start_freeradius, "asterisk": _start_asterisk,
+                                  "kea": _start_kea}
 
 
 @dataclass

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import UnknownPlatformError
+from .asterisk import AsteriskTarget
 from .eos import EosTarget
 from .freeradius import FreeradiusTarget
 from .kea import KeaTarget
@@ -20,6 +21,7 @@ TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
     MerakiTarget.platform: MerakiTarget,
     FreeradiusTarget.platform: FreeradiusTarget,
+    AsteriskTarget.platform: AsteriskTarget,
     KeaTarget.platform: KeaTarget,
 }
 
