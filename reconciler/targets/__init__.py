@@ -15,6 +15,7 @@ from .asterisk import AsteriskTarget
 from .eos import EosTarget
 from .freeradius import FreeradiusTarget
 from .ios import IosTarget
+from .kea import KeaTarget
 from .meraki import MerakiTarget
 
 TARGETS: Mapping[str, Any] = {
@@ -23,6 +24,7 @@ TARGETS: Mapping[str, Any] = {
     MerakiTarget.platform: MerakiTarget,
     FreeradiusTarget.platform: FreeradiusTarget,
     AsteriskTarget.platform: AsteriskTarget,
+    KeaTarget.platform: KeaTarget,
 }
 
 
