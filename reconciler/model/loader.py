@@ -15,7 +15,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import (
+    CommentedMap,
+    CommentedOrderedMap,
+    CommentedSeq,
+    CommentedSet,
+    TaggedScalar,
+)
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import InputIssue
@@ -88,6 +94,11 @@ def _check_tree(data: Any, file: str) -> list[InputIssue]:
     stack: list[tuple[Any, Path_]] = [(data, ())]
     while stack:
         node, path = stack.pop()
+        problem = _odd_node(node)
+        if problem is not None:
+            line, col = locate(data, path)
+            issues.append(InputIssue(file, line, col, problem[0], problem[1]))
+            return issues
         if isinstance(node, (CommentedMap, CommentedSeq, dict, list)):
             if id(node) in seen:
                 line, col = locate(data, path)
@@ -101,17 +112,30 @@ def _check_tree(data: Any, file: str) -> list[InputIssue]:
             issues.append(InputIssue(file, 1, 1, "yaml-size",
                                      f"more than {MAX_NODES} values in one file"))
             return issues
+        # Children pushed in reverse: the walk (and the first issue) follows the file's order.
         if isinstance(node, dict):
-            for k, v in node.items():
+            for k, v in reversed(list(node.items())):
                 if not isinstance(k, str):
                     line, col = locate(data, path)
                     issues.append(InputIssue(file, line, col, "yaml-key",
                                              f"key {k!r} must be a string"))
                 stack.append((v, (*path, str(k))))
         elif isinstance(node, list):
-            for i, v in enumerate(node):
-                stack.append((v, (*path, i)))
+            for i in range(len(node) - 1, -1, -1):
+                stack.append((node[i], (*path, i)))
     return issues
+
+
+def _odd_node(node: Any) -> tuple[str, str] | None:
+    """Anchors (even unused ones: merge keys hide behind them) and explicit tags."""
+    anchor = getattr(node, "anchor", None)
+    if anchor is not None and getattr(anchor, "value", None):
+        return ("yaml-alias", "YAML anchors/aliases are not allowed in estate files; "
+                              "write the value out")
+    if isinstance(node, (CommentedOrderedMap, CommentedSet, TaggedScalar, bytes, set)):
+        return ("yaml-tag", "explicit YAML tags (!!binary, !!set, !!omap, !custom) are not "
+                            "allowed in estate files")
+    return None
 
 
 def plain(data: Any) -> Any:
@@ -155,7 +179,9 @@ def read_yaml(path: Path, rel: str) -> tuple[SourceFile | None, list[InputIssue]
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = (exc.problem or exc.context or "invalid YAML").strip()
         return None, [InputIssue(rel, line, col, "yaml-syntax", what)]
-    except (YAMLError, RecursionError, ValueError) as exc:
+    except RecursionError:
+        return None, [InputIssue(rel, 1, 1, "yaml-syntax", "values are nested too deeply")]
+    except (YAMLError, ValueError) as exc:
         return None, [InputIssue(rel, 1, 1, "yaml-syntax", str(exc).splitlines()[0][:200])]
     if not isinstance(data, CommentedMap):
         return None, [InputIssue(rel, 1, 1, "schema", "the file must be a YAML mapping")]
