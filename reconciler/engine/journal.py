@@ -75,8 +75,13 @@ class Journal:
                            "run": self.run_id, **record}, sort_keys=False, default=str)
         with self._lock:
             try:
-                with open(self.path, "a", encoding="utf-8") as fh:
-                    fh.write(line + "\n")
+                with open(self.path, "ab+") as fh:
+                    data = (line + "\n").encode("utf-8")
+                    if fh.seek(0, os.SEEK_END) > 0:
+                        fh.seek(-1, os.SEEK_END)
+                        if fh.read(1) != b"\n":
+                            data = b"\n" + data  # a crash tore the last record: start afresh
+                    fh.write(data)
                     fh.flush()
                     os.fsync(fh.fileno())
             except OSError as exc:
