@@ -15,6 +15,8 @@ from ..engine.credentials import CredentialStore
 from ..engine.plan import Plan, make_plan
 from ..engine.render_text import render_text
 from ..errors import ConfigError, PlanError
+from ..gitops.markdown import render_markdown
+from ..gitops.planning import finish_plan, scoped
 from ..intent import DesiredState, compile_estate
 from ..targets import TARGETS
 from .common import (
@@ -44,8 +46,16 @@ from .safety import (
     resume_scope,
 )
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json",
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, markdown (a pull "
+                                        "request comment)", metavar="FORMAT",
                                         case_sensitive=False)]
+ChangedSinceOpt = Annotated[str | None, typer.Option(
+    "--changed-since", help="Only the targets affected by estate files changed since this git "
+    "ref (e.g. origin/main); a changed site file takes the whole site.", show_default=False,
+    metavar="REF")]
+AllowOffboardOpt = Annotated[list[str] | None, typer.Option(
+    "--allow-offboard", help="Prune the live resources of this occupier although its file was "
+    "deleted while a contract is in force (repeatable).", show_default=False, metavar="ID")]
 
 
 def apply_endpoints(desired: DesiredState, path: Path | None) -> DesiredState:
@@ -97,10 +107,14 @@ def progress_printer(total: int) -> Any:
 
 
 def build_plan(repo: Path, at: str | None, creds: CredentialStore, endpoints: Path | None,
-               sites: list[str] | None, targets: list[str] | None) -> Plan:
-    desired = desired_state(repo, at, endpoints, sites, targets)
+               sites: list[str] | None, targets: list[str] | None,
+               changed_since: str | None = None, allow_offboard: list[str] | None = None) -> Plan:
+    estate = load(repo)
+    desired = select(compile_estate(estate, parse_date(at)), sites, targets)
+    desired, scope = scoped(repo, desired, changed_since)
+    desired = apply_endpoints(desired, endpoints)
     plan = make_plan(desired, TARGETS, creds, progress=progress_printer(len(desired.targets)))
-    return plan
+    return finish_plan(plan, repo, estate, desired.at, scope, allow_offboard or ())
 
 
 def emit_plan(plan: Plan, fmt: str, out_file: Path | None) -> None:
@@ -112,8 +126,11 @@ def emit_plan(plan: Plan, fmt: str, out_file: Path | None) -> None:
         OUT.out(json.dumps(plan.to_json(), indent=2))
     elif fmt == "text":
         OUT.out(render_text(plan))
+    elif fmt == "markdown":
+        OUT.out(render_markdown(plan))
     else:
-        raise typer.BadParameter(f"unknown format {fmt!r}; use text or json", param_hint="--format")
+        raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
+                                 param_hint="--format")
 
 
 @handle_errors
@@ -121,12 +138,14 @@ def plan_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, fmt: FormatOpt = "text
              site: SiteOpt = None, target: TargetOpt = None,
              out: Annotated[Path | None, typer.Option("--out", help="Also save the plan as JSON "
                                                       "for `reconciler apply FILE`.")] = None,
-             creds_file: CredOpt = None, endpoints: EndpointsOpt = None) -> None:
-    """Show what apply would change: exit 0 no changes, 2 changes, 1 error."""
+             creds_file: CredOpt = None, endpoints: EndpointsOpt = None,
+             changed_since: ChangedSinceOpt = None,
+             allow_offboard: AllowOffboardOpt = None) -> None:
+    """Show what apply would change: exit 0 no changes, 2 changes, 1 error or refused."""
     creds = credentials(creds_file)
-    plan = build_plan(repo, at, creds, endpoints, site, target)
+    plan = build_plan(repo, at, creds, endpoints, site, target, changed_since, allow_offboard)
     emit_plan(plan, fmt, out)
-    if plan.errors:
+    if plan.errors or plan.refusals:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_CHANGES if plan.has_changes else EXIT_OK)
 
@@ -155,6 +174,8 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
               yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for "
                                                 "confirmation.")] = False,
               creds_file: CredOpt = None, endpoints: EndpointsOpt = None,
+              changed_since: ChangedSinceOpt = None,
+              allow_offboard: AllowOffboardOpt = None,
               wait: WaitOpt = 0.0, journal: JournalOpt = None, resume: ResumeOpt = False,
               allow_mass_change: AllowMassOpt = False, mass_change_share: ShareOpt = 20.0,
               ) -> None:
@@ -178,13 +199,13 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
         plan = _retarget(plan, endpoints)
         sites = plan_sites(plan)
     else:
-        desired = desired_state(repo, at, endpoints, site, target)
-        sites = {s.site for s in desired.targets.values()}
+        sites = {s.site for s in desired_state(repo, at, endpoints, site, target)
+                 .targets.values()}
     # The lock covers planning too: a waiting apply plans after the one before it.
     with safety.locked(sites) as run_journal:
         if plan_file is None:
-            plan = make_plan(desired, TARGETS, creds,
-                             progress=progress_printer(len(desired.targets)))
+            plan = build_plan(repo, at, creds, endpoints, site, target, changed_since,
+                              allow_offboard)
             OUT.out(render_text(plan))
         if plan.errors:
             raise PlanError("the plan has targets that could not be read; nothing was applied")
