@@ -212,6 +212,8 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
         if plan.refusals:
             raise PlanError("the plan was refused: " + "; ".join(plan.refusals))
         if not plan.has_changes:
+            if resumes:  # the interrupted run got everything done: record that it is finished
+                safety.run(plan, creds, run_journal, resumes=resumes)
             OUT.info("Nothing to apply.")
             raise typer.Exit(EXIT_OK)
         safety.check_blast_radius(plan)

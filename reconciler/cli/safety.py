@@ -72,7 +72,12 @@ class ApplySafety:
     def locked(self, sites: Iterable[str]) -> Iterator[Journal]:
         """Hold every site's lock; yields the journal of this run."""
         journal = Journal(self.journal_file)
-        with SiteLocks(self.state / "locks", sites, wait=self.wait, run_id=journal.run_id):
+        def waiting(site: str, holder: str) -> None:
+            OUT.info(f"waiting up to {self.wait:g}s for site {site}, locked by another apply "
+                     f"({holder})")
+
+        with SiteLocks(self.state / "locks", sites, wait=self.wait, run_id=journal.run_id,
+                       on_wait=waiting):
             yield journal
 
     def run(self, plan: Plan, creds: CredentialStore, journal: Journal, *,

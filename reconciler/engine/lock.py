@@ -12,7 +12,7 @@ import os
 import re
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -27,7 +27,7 @@ class SiteLocks:
     """Hold the locks of several sites (taken in sorted order, so two runs never deadlock)."""
 
     def __init__(self, directory: Path, sites: Iterable[str], *, wait: float = 0.0,
-                 run_id: str = "") -> None:
+                 run_id: str = "", on_wait: Callable[[str, str], None] | None = None) -> None:
         self.directory = directory
         self.sites = sorted(set(sites))
         for s in self.sites:
@@ -35,6 +35,7 @@ class SiteLocks:
                 raise PlanError(f"site id {s!r} is not a valid site id")
         self.wait = max(0.0, wait)
         self.run_id = run_id
+        self.on_wait = on_wait  # (site, holder) once, when an apply starts waiting for a site
         self._held: list[IO[str]] = []
 
     def path(self, site: str) -> Path:
@@ -54,6 +55,7 @@ class SiteLocks:
     def _take(self, site: str, deadline: float) -> IO[str]:
         path = self.path(site)
         fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
+        told = False
         while True:
             try:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -66,6 +68,9 @@ class SiteLocks:
                     raise LockHeldError(
                         f"site {site} is locked by another apply ({holder}){waited}; "
                         "wait for it to finish or rerun with --wait SECONDS") from None
+                if not told and self.on_wait is not None:
+                    self.on_wait(site, _describe(holder_of(path)))
+                    told = True
                 time.sleep(POLL_SECONDS)
         fh.seek(0)
         fh.truncate()

@@ -29,6 +29,7 @@ class FaultSettings:
     drop_regex: str | None = None  # close the connection on a command matching this (once)
     http_status: int = 500  # status of the injected HTTP errors (429 for rate limits)
     lose_commit: bool = False  # commits answer OK but change nothing (verify must notice)
+    stall_regex: str | None = None  # commands matching this hang until the fault is cleared
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "drop_regex": (str, type(None)),
     "http_status": (int,),
     "lose_commit": (bool,),
+    "stall_regex": (str, type(None)),
 }
+STALL_LIMIT = 120.0  # seconds: a forgotten stall must not hang a test run forever
 
 
 class Faults:
@@ -71,6 +74,9 @@ class Faults:
         self._seen = 0  # commands received since drop_on_command was set
         self._regex: re.Pattern[str] | None = None
         self._drop: re.Pattern[str] | None = None
+        self._stall: re.Pattern[str] | None = None
+        self._unstalled = threading.Event()
+        self._unstalled.set()
         self._matched = 0  # commands that matched error_regex so far
 
     def update(self, changes: Mapping[str, Any]) -> None:
@@ -95,6 +101,13 @@ class Faults:
                 self._matched = 0
             if "drop_regex" in changes:
                 self._drop = drop_compiled
+            if "stall_regex" in changes:
+                stall = changes["stall_regex"]
+                self._stall = re.compile(stall) if isinstance(stall, str) else None
+                if self._stall is None:
+                    self._unstalled.set()
+                else:
+                    self._unstalled.clear()
             if "drop_on_command" in changes:
                 self._seen = 0
 
@@ -106,8 +119,10 @@ class Faults:
             self._settings = FaultSettings()
             self._regex = None
             self._drop = None
+            self._stall = None
             self._seen = 0
             self._matched = 0
+        self._unstalled.set()
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -131,6 +146,9 @@ class Faults:
         return self._settings.lose_commit
 
     def on_command(self, command: str) -> FaultAction | None:
+        stall = self._stall
+        if stall is not None and stall.search(command):
+            self._unstalled.wait(STALL_LIMIT)  # outside the lock: clear() must get in
         with self._lock:
             if self._settings.drop_on_command is not None:
                 self._seen += 1

@@ -6,8 +6,10 @@ process, so the site lock is exercised across processes and across a SIGKILL.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -55,16 +57,41 @@ def wait_for(cond: Callable[[], bool], proc: subprocess.Popen[str]) -> None:
         time.sleep(0.01)
 
 
-def started(le: LabEstate) -> bool:
-    return any(r["event"] == "apply" for r in records(le))
+def lock_held(le: LabEstate, site: str) -> bool:
+    path = le.root / ".reconciler" / "locks" / f"{site}.lock"
+    if not path.exists():
+        return False
+    with open(path) as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+def read_until(proc: subprocess.Popen[str], needle: str) -> str:
+    """Output of a running process up to the line holding `needle`."""
+    assert proc.stdout is not None
+    seen = ""
+    end = time.monotonic() + DEADLINE
+    while needle not in seen:
+        if time.monotonic() > end or proc.poll() is not None:
+            pytest.fail(f"{needle!r} never came: {seen}")
+        ready, _, _ = select.select([proc.stdout], [], [], 0.1)
+        if ready:
+            seen += proc.stdout.readline()
+    return seen
 
 
 def test_second_apply_refuses_while_the_first_holds_the_site(lab_estate: LabEstate) -> None:
-    lab_estate.eos("lon1/core1").faults.set(latency=0.3)  # keeps the first apply busy
+    core = lab_estate.eos("lon1/core1").faults
+    core.set(stall_regex=r"^show running-config$")  # the first apply hangs holding the lock
     first = spawn(lab_estate, "apply", "--yes")
-    wait_for(lambda: started(lab_estate), first)
+    wait_for(lambda: lock_held(lab_estate, "lon1"), first)
     second = spawn(lab_estate, "apply", "--yes")
     out2, _ = second.communicate(timeout=DEADLINE)
+    core.clear()
     out1, _ = first.communicate(timeout=DEADLINE)
     assert second.returncode == 1, out2
     assert "is locked by another apply" in out2 and f"pid {first.pid}" in out2
@@ -76,10 +103,14 @@ def test_second_apply_refuses_while_the_first_holds_the_site(lab_estate: LabEsta
 
 
 def test_second_apply_waits_and_never_interleaves(lab_estate: LabEstate) -> None:
-    lab_estate.eos("lon1/acc-2a").faults.set(latency=0.3)
+    acc = lab_estate.eos("lon1/acc-2a").faults
+    acc.set(stall_regex=r"^show running-config$")
     first = spawn(lab_estate, "apply", "--yes", "--at", BEFORE_MOVE)
-    wait_for(lambda: started(lab_estate), first)
+    wait_for(lambda: lock_held(lab_estate, "lon1"), first)
     second = spawn(lab_estate, "apply", "--yes", "--at", MOVE_DAY, "--wait", "120")
+    said = read_until(second, "waiting up to 120s for site")
+    assert f"pid {first.pid}" in said
+    acc.clear()
     out1, _ = first.communicate(timeout=DEADLINE)
     out2, _ = second.communicate(timeout=DEADLINE)
     assert first.returncode == 0, out1
@@ -98,28 +129,37 @@ def test_second_apply_waits_and_never_interleaves(lab_estate: LabEstate) -> None
 
 
 def test_killed_apply_leaves_no_stale_lock_and_resume_finishes_it(lab_estate: LabEstate) -> None:
-    lab_estate.eos("lon1/core1").faults.set(latency=0.4)
+    device = lab_estate.eos("lon1/core1")
+    core = device.faults
+    core.set(stall_regex=r"^commit$")  # the first apply dies while core1 is mid-session
     first = spawn(lab_estate, "apply", "--yes")
 
-    def core_started() -> bool:
-        return any(r["event"] == "apply" and r["target"] == "lon1/core1"
-                   for r in records(lab_estate))
+    def counted(word: str) -> int:
+        return int(device.counters.snapshot()["by_word"].get(word, 0))
 
-    wait_for(core_started, first)
+    wait_for(lambda: counted("commit") > 0, first)  # core1 holds its commit, stalled
     first.send_signal(signal.SIGKILL)
     first.communicate(timeout=DEADLINE)
-    lab_estate.eos("lon1/core1").faults.clear()
+    errors = device.counters.snapshot()["errors"]
+    core.set(error_regex=r"^commit$")  # the orphaned session must not commit after the crash
+    core.set(stall_regex=None)
+    end = time.monotonic() + DEADLINE
+    while device.counters.snapshot()["errors"] == errors and time.monotonic() < end:
+        time.sleep(0.01)  # until the orphaned request has failed
     journal = lab_estate.root / ".reconciler" / "journal.jsonl"
     interrupted = unfinished_run(journal)
     assert interrupted is not None and "lon1/core1" in interrupted.touched
     lock = Path(lab_estate.root / ".reconciler" / "locks" / "lon1.lock")
     assert json.loads(lock.read_text())["pid"] == first.pid  # the dead holder's note stays
+    assert not lock_held(lab_estate, "lon1")  # but the kernel released its lock
+    core.clear()
 
     res = lab_estate.cli("apply", "--resume", "--yes")
     assert res.exit_code == 0, res.output
     assert f"Resuming run {interrupted.run}" in res.output
     resumed = [r for r in records(lab_estate) if r["event"] == "run-start"][-1]
     assert resumed["resumes"] == interrupted.run
+    assert "lon1/core1" in resumed["targets"]
     assert unfinished_run(journal) is None
     assert lab_estate.plan_json()[0] == 0
     assert "nothing to resume" in lab_estate.cli("apply", "--resume", "--yes").output
