@@ -133,7 +133,7 @@ def _check_tree(data: Any, file: str) -> list[InputIssue]:
                 if not isinstance(k, str) or key_problem:
                     line, col = locate(data, path)
                     try:
-                        kl, kc = node.lc.key(k)  # type: ignore[union-attr]
+                        kl, kc = node.lc.key(k)  # type: ignore[attr-defined]
                         line, col = kl + 1, kc + 1
                     except (AttributeError, KeyError, TypeError):
                         pass
