@@ -21,6 +21,7 @@ class FaultSettings:
     error_regex: str | None = None  # commands matching this fail as invalid input
     error_message: str = "Lab fault: injected error"
     http_500: int = 0  # the next K requests get an HTTP error (status `http_status`)
+    http_429: int = 0  # the next K requests get HTTP 429 (rate limited, with Retry-After)
     fail_commit: bool = False  # every commit fails, nothing is applied
     commit_message: str = "Lab fault: commit failed"
     # Added for the apply fault suite: pick one step of a run precisely.
@@ -53,6 +54,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "error_regex": (str, type(None)),
     "error_message": (str,),
     "http_500": (int,),
+    "http_429": (int,),
     "fail_commit": (bool,),
     "commit_message": (str,),
     "error_skip": (int,),
@@ -144,6 +146,14 @@ class Faults:
 
     def commit_lost(self) -> bool:
         return self._settings.lose_commit
+
+    def take_rate_limit(self) -> bool:
+        """True if this request must be refused with HTTP 429 (consumes one)."""
+        with self._lock:
+            if self._settings.http_429 > 0:
+                self._settings.http_429 -= 1
+                return True
+            return False
 
     def on_command(self, command: str) -> FaultAction | None:
         stall = self._stall

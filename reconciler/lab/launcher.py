@@ -42,7 +42,15 @@ def _start_eos(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running(eps, lab.stop, lab)
 
 
-COMPONENTS: dict[str, Starter] = {"eos": _start_eos}
+def _start_meraki(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .meraki_server import MerakiLab
+
+    lab = MerakiLab.from_config(config).start()
+    ep = {"base_url": lab.base_url, "requests_per_second": lab.limiter.rate}
+    return Running({name: dict(ep) for name in config.get("targets", [])}, lab.stop, lab)
+
+
+COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "meraki": _start_meraki}
 
 
 @dataclass

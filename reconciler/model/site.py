@@ -168,6 +168,9 @@ class WifiSystem(StrictModel):
     device_auth: Literal["psk", "mac"] = "psk"
     credentials: CredRef
     base_url: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.:-]+(/[A-Za-z0-9/._-]*)?$")] | None = None
+    # Group policies and identity PSKs named with this prefix are the reconciler's; others
+    # on the network are never read, changed or deleted.
+    managed_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")] = "rcl-"
 
 
 class RadiusSystem(StrictModel):

@@ -12,9 +12,11 @@ from typing import Any
 
 from ..errors import UnknownPlatformError
 from .eos import EosTarget
+from .meraki import MerakiTarget
 
 TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
+    MerakiTarget.platform: MerakiTarget,
 }
 
 
