@@ -10,12 +10,8 @@ from typing import Annotated, Any
 import typer
 from ruamel.yaml import YAML
 
-<<<<<<< HEAD
-from ..engine.apply import RunResult
-=======
 from .. import outbox
-from ..engine.apply import RunResult, apply_plan
->>>>>>> main
+from ..engine.apply import RunResult
 from ..engine.credentials import CredentialStore
 from ..engine.plan import Plan, make_plan
 from ..engine.render_text import render_text
@@ -190,16 +186,13 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
     the journal before anything is touched.
     """
     creds = credentials(creds_file)
-<<<<<<< HEAD
+    outbox.set_default_dir(repo.resolve() / "outbox")  # generated keys are mailed from here
     safety = ApplySafety(repo, journal, wait, allow_mass_change, mass_change_share)
     resumes = None
     if resume:
         if plan_file is not None:
             raise PlanError("--resume plans again; do not pass a plan file")
         at, target, resumes = resume_scope(safety, at, target)
-=======
-    outbox.set_default_dir(repo.resolve() / "outbox")  # generated keys are mailed from here
->>>>>>> main
     if plan_file is not None:
         try:
             plan = Plan.from_json(json.loads(plan_file.read_text(encoding="utf-8")))
