@@ -8,6 +8,7 @@ the example estate, how to read one device's full state, and the fault settings
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,11 @@ class FaultKind:
     names: Callable[[Any], list[str]]  # lab handle -> device names (= target ids)
     state: Callable[[Any, str], str]  # lab handle, name -> full state, compared exactly
     faults: Callable[[Any, str], Faults]  # lab handle, name -> that device's faults
+    device: str | None = None  # the victim's name in `names` when it is not the target id
+
+    @property
+    def victim_device(self) -> str:
+        return self.device or self.victim
 
 
 # A fresh `apply` reads each switch: plan, preflight, before-change, verify.
@@ -43,11 +49,31 @@ EOS_STEPS: dict[str, dict[str, Any]] = {
     "slow-then-fail": {"latency": 0.05, "fail_commit": True},
 }
 
+# The lab Dashboard has one fault plan for every network: the regexes name lon1's network.
+LON1_NET = "/networks/L_646829496481105433"
+MERAKI_STEPS: dict[str, dict[str, Any]] = {
+    # A fresh apply reads each network: plan, preflight, before-change, verify.
+    "before-first-change": {"error_regex": rf"^GET {LON1_NET}/groupPolicies$"},
+    "preflight": {"error_regex": rf"^GET {LON1_NET}/groupPolicies$", "error_skip": 1},
+    "first-change": {"error_regex": rf"^POST {LON1_NET}/"},
+    "mid-change": {"error_regex": rf"^POST {LON1_NET}/wireless/ssids/\d+/identityPsks$"},
+    "commit": {"error_regex": rf"^POST {LON1_NET}/wireless/ssids/\d+/identityPsks$",
+               "error_skip": 1},  # no transactions: the run's last write fails
+    "verify": {"error_regex": rf"^GET {LON1_NET}/groupPolicies$", "error_skip": 3,
+               "error_times": 1},
+}
+
 KINDS: list[FaultKind] = [
     FaultKind(
         kind="eos", victim="man1/acc-1a", steps=EOS_STEPS,
         names=lambda h: list(h.names),
         state=lambda h, n: h.device(n).running_config(),
         faults=lambda h, n: h.device(n).faults,
+    ),
+    FaultKind(
+        kind="meraki", victim="lon1/wifi", device=LON1_NET.split("/")[2], steps=MERAKI_STEPS,
+        names=lambda h: sorted(h.dashboard.networks),
+        state=lambda h, n: json.dumps(h.dashboard.snapshot(n), sort_keys=True, default=str),
+        faults=lambda h, n: h.faults,
     ),
 ]

@@ -59,8 +59,8 @@ def test_fault_restores_every_target_and_rerun_converges(lab_estate: LabEstate, 
                                                           step: str) -> None:
     h = handle(lab_estate, k)
     before = full_state(lab_estate)
-    assert k.victim in k.names(h)
-    k.faults(h, k.victim).update(k.steps[step])
+    assert k.victim_device in k.names(h)
+    k.faults(h, k.victim_device).update(k.steps[step])
 
     res = lab_estate.cli("apply", "--yes")
     assert res.exit_code == 1, res.output
@@ -82,7 +82,7 @@ def test_fault_restores_every_target_and_rerun_converges(lab_estate: LabEstate, 
     else:  # the other targets had applied in parallel and were put back
         assert restored - {k.victim}, records
 
-    k.faults(h, k.victim).clear()
+    k.faults(h, k.victim_device).clear()
     res = lab_estate.cli("apply", "--yes")
     assert res.exit_code == 0, res.output
     assert lab_estate.plan_json()[0] == 0

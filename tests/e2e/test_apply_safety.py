@@ -86,8 +86,8 @@ def test_journal_records_who_commit_and_every_change_before_it_is_made(
     start, end = records[0], records[-1]
     assert start["event"] == "run-start" and start["commit"] == sha
     assert start["who"] and start["pid"] and start["at"]
-    assert set(start["targets"]) == {"lon1/core1", "lon1/acc-2a", "lon1/acc-3a", "man1/core1",
-                                     "man1/acc-1a"}
+    assert {"lon1/core1", "lon1/acc-2a", "lon1/acc-3a", "man1/core1",
+            "man1/acc-1a"} <= set(start["targets"])
     assert end["event"] == "run-end" and end["result"] == "ok"
     assert {r["run"] for r in records} == {start["run"]}
     for t in start["targets"]:
@@ -142,8 +142,8 @@ def test_blast_radius_guard_lets_a_small_move_out_through_and_can_be_overridden(
     # Acme leaving man1 takes 2 of 13 ports (15%): no override needed.
     acme = lab_estate.root / "occupiers" / "acme.yaml"
     text = acme.read_text()
-    man1 = text[text.index("  - site: man1"):text.index("\nusers:") + 1]
-    acme.write_text(text.replace(man1, "").replace("home_site: man1", "home_site: lon1"))
+    acme.write_text(text.replace('{space: "1.02", move_in: 2026-06-01}',
+                                 '{space: "1.02", move_in: 2026-06-01, move_out: 2026-06-30}'))
     res = lab_estate.cli("apply", "--yes")
     assert res.exit_code == 0, res.output
     assert lab_estate.plan_json()[0] == 0

@@ -190,3 +190,14 @@ def test_blast_radius_counts_owned_deletes_and_disables_per_site_and_kind() -> N
     assert "site lon1: 3 of 10 managed user resources" in refusals[0]
     assert mass_changes(plan, REGISTRY, 0.5) == []
     assert mass_changes(plan, {"memory": BaseTarget}) == []  # kinds not guarded by the target
+    # Replacing keys (delete v1, create v2 of the same owner) is no loss at all.
+    rotated = [Resource("a", "user", f"{r.key}.v2", r.attrs, r.owner) if r.owner else r
+               for r in keep]
+    plan = make_plan({"a": rotated})
+    assert len(plan.changes) == 6 and mass_changes(plan, REGISTRY, 0.0) == []
+
+
+def test_blast_radius_needs_a_minimum_loss() -> None:
+    STORES["a"] = {("user", f"u{i}"): {"enabled": True, "owner": "acme"} for i in range(2)}
+    plan = make_plan({"a": []})  # 2 of 2 users gone: 100%, but only two
+    assert len(plan.changes) == 2 and mass_changes(plan, REGISTRY) == []
