@@ -30,6 +30,7 @@ from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
 from ..targets._render import environment
 from .common import OUT, RepoOpt, handle_errors, load
+from .lab_radius import plan_radius
 
 LAB_DIR = ".lab"
 lab_app = typer.Typer(help="Run the bundled lab: emulated switches and systems on loopback.",
@@ -101,7 +102,7 @@ def _plan_wifi(estate: Estate, workdir: Path, plan: LabPlan) -> None:
 
 
 # Each live-system family adds how its lab part is started.
-LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_wifi]
+LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_wifi, plan_radius]
 
 
 def build_lab(estate: Estate, workdir: Path) -> LabPlan:

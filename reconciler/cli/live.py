@@ -15,6 +15,7 @@ from ..engine.apply import RunResult
 from ..engine.credentials import CredentialStore
 from ..engine.plan import Plan, make_plan
 from ..engine.render_text import render_text
+from ..engine.resources import TargetSpec
 from ..errors import ConfigError, PlanError
 from ..gitops.markdown import render_markdown
 from ..gitops.planning import finish_plan, scoped
@@ -78,7 +79,7 @@ def select(desired: DesiredState, sites: list[str] | None,
            targets: list[str] | None) -> DesiredState:
     if not sites and not targets:
         return desired
-    known_sites = {s.site for s in desired.targets.values()}
+    known_sites = {s for spec in desired.targets.values() for s in _sites_of(spec)}
     for s in sites or []:
         if s not in known_sites:
             raise ConfigError(f"no targets at site {s!r}; sites: {', '.join(sorted(known_sites))}")
@@ -86,8 +87,14 @@ def select(desired: DesiredState, sites: list[str] | None,
         if t not in desired.targets:
             raise ConfigError(f"no target {t!r}; targets: {', '.join(sorted(desired.targets))}")
     keep = [tid for tid, spec in desired.targets.items()
-            if (not sites or spec.site in sites) and (not targets or tid in targets)]
+            if (not sites or set(_sites_of(spec)) & set(sites))
+            and (not targets or tid in targets)]
     return desired.select(keep)
+
+
+def _sites_of(spec: TargetSpec) -> list[str]:
+    """A target shared by sites (one RADIUS server) lists them all in its scope."""
+    return [spec.site, *spec.scope.get("sites", [])]
 
 
 def desired_state(repo: Path, at: str | None, endpoints: Path | None, sites: list[str] | None,

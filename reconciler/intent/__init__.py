@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from .compile import Compiler, DesiredState, compile_estate
+from .radius import compile_radius
 from .switches import compile_switches
 from .wifi import compile_wifi
 
 # One compiler per live-system family, in no particular order (each owns its targets).
-COMPILERS: list[Compiler] = [compile_switches, compile_wifi]
+COMPILERS: list[Compiler] = [compile_switches, compile_wifi, compile_radius]
 
 # `intent.compile(estate, at=date)` reads as the design says; same function.
 compile = compile_estate  # noqa: A001

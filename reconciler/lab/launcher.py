@@ -42,6 +42,17 @@ def _start_eos(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running(eps, lab.stop, lab)
 
 
+def _start_freeradius(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .freeradius import start_component
+
+    endpoints, servers = start_component(config, workdir)
+
+    def stop() -> None:
+        for srv in servers:
+            srv.stop()
+    return Running(endpoints, stop, {srv.workdir.name: srv for srv in servers})
+
+
 def _start_meraki(config: Mapping[str, Any], workdir: Path) -> Running:
     from .meraki_server import MerakiLab
 
@@ -50,7 +61,8 @@ def _start_meraki(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running({name: dict(ep) for name in config.get("targets", [])}, lab.stop, lab)
 
 
-COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "meraki": _start_meraki}
+COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "meraki": _start_meraki,
+                                  "freeradius": _start_freeradius}
 
 
 @dataclass

@@ -51,7 +51,33 @@ def check_estate(estate: Estate, *, check_allocations: bool = True) -> list[Inpu
         issues += list(_site_rules(estate, site))
     issues += list(_occupier_rules(estate, check_allocations))
     issues += list(_unique_rules(estate))
+    issues += list(_radius_rules(estate))
     return issues
+
+
+def _radius_rules(estate: Estate) -> Iterator[InputIssue]:
+    """Sites sharing a RADIUS server share its credentials, and each has its own NAS name
+    (the per-site VLAN groups match on it)."""
+    first: dict[str, Site] = {}
+    for site in sorted(estate.sites.values(), key=lambda s: s.id):
+        r = site.radius
+        if r is None:
+            continue
+        other = first.setdefault(r.server, site)
+        if other is site or other.radius is None:
+            continue
+        if r.credentials != other.radius.credentials:
+            yield estate.site_issue(site.id, ("radius", "credentials"), "radius-server",
+                                    f"RADIUS server {r.server!r} is reached with credentials "
+                                    f"{other.radius.credentials!r} at site {other.id}; sites "
+                                    "sharing a server must name the same credentials")
+        for s2 in estate.sites.values():
+            if s2 is not site and s2.radius and s2.radius.server == r.server and \
+                    s2.radius.nas_identifier == r.nas_identifier and s2.id < site.id:
+                yield estate.site_issue(site.id, ("radius", "nas_identifier"), "radius-nas",
+                                        f"NAS identifier {r.nas_identifier!r} is already site "
+                                        f"{s2.id}'s on RADIUS server {r.server!r}; each site "
+                                        "needs its own")
 
 
 def _site_rules(estate: Estate, site: Site) -> Iterator[InputIssue]:

@@ -12,11 +12,13 @@ from typing import Any
 
 from ..errors import UnknownPlatformError
 from .eos import EosTarget
+from .freeradius import FreeradiusTarget
 from .meraki import MerakiTarget
 
 TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
     MerakiTarget.platform: MerakiTarget,
+    FreeradiusTarget.platform: FreeradiusTarget,
 }
 
 
