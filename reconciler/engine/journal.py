@@ -38,10 +38,13 @@ def redact_change(change: Mapping[str, Any], write_only: Mapping[str, frozenset[
 
 
 def who() -> str:
+    """The person behind the run: the GitHub actor in Actions, else the local user."""
     try:
-        return getpass.getuser()
+        user = getpass.getuser()
     except (KeyError, OSError):
-        return f"uid {os.getuid()}"
+        user = f"uid {os.getuid()}"
+    actor = os.environ.get("GITHUB_ACTOR")
+    return f"{actor} (GitHub Actions, as {user})" if actor else user
 
 
 def git_commit(repo: Path) -> str | None:
