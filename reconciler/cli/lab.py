@@ -30,6 +30,7 @@ from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
 from ..targets._render import environment
 from .common import OUT, RepoOpt, handle_errors, load
+from .lab_pbx import plan_pbx
 from .lab_radius import plan_radius
 
 LAB_DIR = ".lab"
@@ -102,7 +103,7 @@ def _plan_wifi(estate: Estate, workdir: Path, plan: LabPlan) -> None:
 
 
 # Each live-system family adds how its lab part is started.
-LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_wifi, plan_radius]
+LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_wifi, plan_radius, plan_pbx]
 
 
 def build_lab(estate: Estate, workdir: Path) -> LabPlan:
@@ -119,7 +120,8 @@ def endpoints_doc(plan: LabPlan, endpoints: dict[str, Any]) -> dict[str, Any]:
         if tid:
             targets[tid] = {k: v for k, v in ep.items() if k in ("host", "port", "transport",
                                                                  "base_url", "dsn", "path",
-                                                                 "requests_per_second")}
+                                                                 "requests_per_second",
+                                                                 "provisioning_dir")}
     return {"targets": targets}
 
 

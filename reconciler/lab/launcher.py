@@ -61,8 +61,15 @@ def _start_meraki(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running({name: dict(ep) for name in config.get("targets", [])}, lab.stop, lab)
 
 
+def _start_asterisk(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .asterisk_db import PbxLab
+
+    lab = PbxLab(config, workdir).start()
+    return Running(lab.endpoints(), lab.stop, lab)
+
+
 COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "meraki": _start_meraki,
-                                  "freeradius": _start_freeradius}
+                                  "freeradius": _start_freeradius, "asterisk": _start_asterisk}
 
 
 @dataclass

@@ -243,6 +243,8 @@ def _contract_rules(estate: Estate, occ_id: str, cp: tuple[str | int, ...], c: C
         yield err((*cp, "dhcp"), "dhcp-off", "dhcp: false is allowed only with a public_ip service "
                   "(the occupier's own router then serves addresses)")
     yield from _voice_rules(err, cp, c, site, emails)
+    if check_allocations and not torn_down(c):
+        yield from _voice_allocations(err, cp, c, site)
 
 
 def _voice_rules(err, cp, c: Contract, site: Site, emails: set[str]) -> Iterator[InputIssue]:  # type: ignore[no-untyped-def]
@@ -270,6 +272,35 @@ def _voice_rules(err, cp, c: Contract, site: Site, emails: set[str]) -> Iterator
     if c.main_number and not in_number_ranges(site, c.main_number.number):
         yield err((*cp, "main_number"), "number-range",
                   f"{c.main_number.number} is not in the site's number ranges (rule 8)")
+
+
+def _voice_allocations(err, cp, c: Contract, site: Site) -> Iterator[InputIssue]:  # type: ignore[no-untyped-def]
+    """Numbers, extensions and the main number are allocated, never typed in by hand."""
+    voice = c.services.voice
+    if voice is None:
+        return
+    if not site.pools.numbers:
+        yield err((*cp, "services", "voice"), "number-range",
+                  f"site {site.id} has no number ranges (pools.numbers) to give voice lines")
+        return
+    fix = "run `reconciler allocate`"
+    if len(c.numbers) < voice.lines:
+        yield err((*cp, "services", "voice"), "allocation-missing",
+                  f"{voice.lines} voice lines but {len(c.numbers)} numbers: {fix}")
+    if c.main_number is None and site.pbx is not None and site.pbx.main_number:
+        yield err((*cp, "services", "voice"), "allocation-missing",
+                  f"site {site.id} gives every voice contract a main number: {fix}")
+    for ni, n in enumerate(c.numbers):
+        if n.extension is None and site.pools.extensions:
+            yield err((*cp, "numbers", ni), "allocation-missing",
+                      f"{n.number} has no extension: {fix}")
+    if c.main_number is not None and site.pbx is not None and site.pbx.reception is None:
+        m = c.main_number
+        for step in ("in_hours", "out_of_hours", "if_unanswered"):
+            if getattr(m, step).to == "reception":
+                yield err((*cp, "main_number", step), "main-number",
+                          f"{step} goes to reception but site {site.id} has no pbx.reception "
+                          "extension")
 
 
 def _unique_rules(estate: Estate) -> Iterator[InputIssue]:

@@ -39,7 +39,7 @@ PORT_REF_RE = r"^([a-z][a-z0-9-]{0,30}[a-z0-9]):([A-Za-z-]+[0-9/]*?)(\d{1,3})(?:
 RESOURCE_KINDS = (
     "vlan", "svi", "trunk", "port", "radius_user", "radius_group", "radius_mac", "wifi_policy",
     "wifi_psk", "wifi_client", "pbx_endpoint", "pbx_did", "pbx_hunt_group", "pbx_voicemail",
-    "pbx_main_number", "handset", "dhcp_subnet",
+    "pbx_main_number", "handset", "dhcp_subnet", "pbx_extension",
 )
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -189,6 +189,9 @@ class PbxSystem(StrictModel):
     main_number: bool = True
     number_cooldown_days: Annotated[int, Field(ge=0, le=3650)] = 90
     reception: Annotated[int, Field(ge=100, le=99999)] | None = None
+    # PJSIP endpoint of the carrier trunk (operator-managed) that forwards dial out through.
+    trunk: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")] = "trunk"
+    sip_server: Host | None = Field(None, description="address desk phones register to")
 
     @field_validator("provisioning_dir")
     @classmethod

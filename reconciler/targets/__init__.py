@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import UnknownPlatformError
+from .asterisk import AsteriskTarget
 from .eos import EosTarget
 from .freeradius import FreeradiusTarget
 from .meraki import MerakiTarget
@@ -19,6 +20,7 @@ TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
     MerakiTarget.platform: MerakiTarget,
     FreeradiusTarget.platform: FreeradiusTarget,
+    AsteriskTarget.platform: AsteriskTarget,
 }
 
 

@@ -21,7 +21,7 @@ CALLER = "Reconciler/0.1 Workspace"  # the SDK's required `caller` format: "App/
 DEFAULT_BASE_URL = "https://api.meraki.com/api/v1"
 # The Dashboard counts a request when it arrives; a little margin on our side keeps
 # network jitter from putting two windows' worth into one of its seconds.
-WINDOW = 1.1
+WINDOW = 1.25
 
 
 class OrgRateLimiter:
