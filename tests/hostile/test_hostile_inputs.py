@@ -28,8 +28,14 @@ class Lab_:
         self.lab, self.endpoints, self.credentials = lab, endpoints, credentials
 
     def requests(self) -> int:
+        """Requests the lab's emulators served (EOS switches, the Meraki Dashboard)."""
         eos = self.lab.handle("eos")
-        return sum(eos.device(n).counters.snapshot()["requests"] for n in eos.names)
+        total = sum(eos.device(n).counters.snapshot()["requests"] for n in eos.names)
+        try:
+            total += len(self.lab.handle("meraki").log)
+        except KeyError:
+            pass
+        return total
 
 
 @pytest.fixture(scope="module")
