@@ -11,7 +11,7 @@ import typer
 from ruamel.yaml import YAML
 
 from .. import outbox
-from ..engine.apply import RunResult, apply_plan
+from ..engine.apply import RunResult
 from ..engine.credentials import CredentialStore
 from ..engine.plan import Plan, make_plan
 from ..engine.render_text import render_text
@@ -36,6 +36,16 @@ from .common import (
     handle_errors,
     load,
     parse_date,
+)
+from .safety import (
+    AllowMassOpt,
+    ApplySafety,
+    JournalOpt,
+    ResumeOpt,
+    ShareOpt,
+    WaitOpt,
+    plan_sites,
+    resume_scope,
 )
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, markdown (a pull "
@@ -173,35 +183,57 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
                                                 "confirmation.")] = False,
               creds_file: CredOpt = None, endpoints: EndpointsOpt = None,
               changed_since: ChangedSinceOpt = None,
-              allow_offboard: AllowOffboardOpt = None) -> None:
-    """Apply the changes of a plan, verify them, and roll everything back on failure."""
+              allow_offboard: AllowOffboardOpt = None,
+              wait: WaitOpt = 0.0, journal: JournalOpt = None, resume: ResumeOpt = False,
+              allow_mass_change: AllowMassOpt = False, mass_change_share: ShareOpt = 20.0,
+              ) -> None:
+    """Apply the changes of a plan, verify them, and roll everything back on failure.
+
+    One apply per site at a time (a lock under .reconciler/), every run recorded in
+    the journal before anything is touched.
+    """
     creds = credentials(creds_file)
     outbox.set_default_dir(repo.resolve() / "outbox")  # generated keys are mailed from here
+    safety = ApplySafety(repo, journal, wait, allow_mass_change, mass_change_share)
+    resumes = None
+    if resume:
+        if plan_file is not None:
+            raise PlanError("--resume plans again; do not pass a plan file")
+        at, target, resumes = resume_scope(safety, at, target)
     if plan_file is not None:
         try:
             plan = Plan.from_json(json.loads(plan_file.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise PlanError(f"cannot read plan {plan_file}: {exc}") from None
         plan = _retarget(plan, endpoints)
+        sites = plan_sites(plan)
     else:
-        plan = build_plan(repo, at, creds, endpoints, site, target, changed_since,
-                          allow_offboard)
-        OUT.out(render_text(plan))
-    if plan.errors:
-        raise PlanError("the plan has targets that could not be read; nothing was applied")
-    if plan.refusals:
-        raise PlanError("the plan was refused: " + "; ".join(plan.refusals))
-    if not plan.has_changes:
-        OUT.info("Nothing to apply.")
-        raise typer.Exit(EXIT_OK)
-    if not yes:
-        if not sys.stdin.isatty():
-            raise PlanError("apply needs confirmation: run it with --yes in scripts")
-        if not typer.confirm(f"Apply {len(plan.changes)} changes?", default=False):
-            OUT.info("Nothing applied.")
-            raise typer.Exit(EXIT_ERROR)
-    run = apply_plan(plan, TARGETS, creds, progress=progress_printer(
-        sum(1 for t in plan.targets if t.changes)))
+        sites = {s.site for s in desired_state(repo, at, endpoints, site, target)
+                 .targets.values()}
+    # The lock covers planning too: a waiting apply plans after the one before it.
+    with safety.locked(sites) as run_journal:
+        if plan_file is None:
+            plan = build_plan(repo, at, creds, endpoints, site, target, changed_since,
+                              allow_offboard)
+            OUT.out(render_text(plan))
+        if plan.errors:
+            raise PlanError("the plan has targets that could not be read; nothing was applied")
+        if plan.refusals:
+            raise PlanError("the plan was refused: " + "; ".join(plan.refusals))
+        if not plan.has_changes:
+            if resumes:  # the interrupted run got everything done: record that it is finished
+                safety.run(plan, creds, run_journal, resumes=resumes)
+            OUT.info("Nothing to apply.")
+            raise typer.Exit(EXIT_OK)
+        safety.check_blast_radius(plan)
+        if not yes:
+            if not sys.stdin.isatty():
+                raise PlanError("apply needs confirmation: run it with --yes in scripts")
+            if not typer.confirm(f"Apply {len(plan.changes)} changes?", default=False):
+                OUT.info("Nothing applied.")
+                raise typer.Exit(EXIT_ERROR)
+        run = safety.run(plan, creds, run_journal, resumes=resumes, progress=progress_printer(
+            sum(1 for t in plan.targets if t.changes)))
     report_run(run)
     if not run.ok:
         raise typer.Exit(EXIT_ERROR)

@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import ReconcilerError, StalePlanError, VerifyError
 from .credentials import CredentialStore
 from .diff import apply_changes, diff, order_changes
+from .journal import redact_change
 from .plan import Plan, TargetClass, TargetPlan, open_target
 from .resources import Change, Resource, digest
 from .runner import run_bounded
@@ -57,13 +58,24 @@ def _wave(tp: TargetPlan, registry: Mapping[str, TargetClass]) -> int:
     return int(getattr(cls, "wave", 1))
 
 
+def _changes_json(changes: list[Change], target: Target) -> list[dict[str, Any]]:
+    return [redact_change(c.to_json(), target.write_only) for c in changes]
+
+
+def _check_fresh(tp: TargetPlan, live: list[Resource]) -> None:
+    if tp.digest is None:
+        raise StalePlanError(tp.target, "the plan does not record what it read")
+    if digest(live) != tp.digest:
+        raise StalePlanError(tp.target, "a resource the plan relied on differs now")
+
+
 def _apply_one(run: TargetRun, target: Target, emit: Event) -> None:
     tp = run.plan
     live = target.read()
     run.before = live
-    if tp.digest is not None and digest(live) != tp.digest:
-        raise StalePlanError(tp.target, "a resource the plan relied on differs now")
-    emit({"event": "apply", "target": tp.target, "changes": [c.to_json() for c in tp.changes]})
+    _check_fresh(tp, live)
+    # Announced (and journalled) before the target is touched.
+    emit({"event": "apply", "target": tp.target, "changes": _changes_json(tp.changes, target)})
     run.touched = True
     res = target.apply(tp.changes)
     run.result.commands = res.commands
@@ -87,24 +99,54 @@ def restore(run: TargetRun, registry: Mapping[str, TargetClass], creds: Credenti
             back = order_changes(diff(now, run.before, target.write_only), target.kind_order)
             if back:
                 emit({"event": "rollback", "target": tp.target,
-                      "changes": [c.to_json() for c in back]})
+                      "changes": _changes_json(back, target)})
                 target.apply(back)
                 again = target.read()
                 if diff(again, run.before, target.write_only):
                     raise VerifyError(tp.target, "rollback did not restore the earlier state")
         run.result.rolled_back = True
+        emit({"event": "rolled-back", "target": tp.target})
         return True
     except ReconcilerError as exc:
         emit({"event": "rollback-failed", "target": tp.target, "error": str(exc)})
         return False
 
 
+def preflight(plan: Plan, registry: Mapping[str, TargetClass], creds: CredentialStore, *,
+              emit: Event | None = None, max_workers: int = 32) -> list[ApplyResult]:
+    """Read every target the plan changes before touching any; failures as results.
+
+    A stale or unreachable target stops the run while nothing has changed yet
+    (each target is checked again right before it is changed, too).
+    """
+    say: Event = emit or (lambda _e: None)
+    pending = [tp for tp in plan.targets if tp.changes]
+    limits = {p: getattr(c, "max_concurrency", 8) for p, c in registry.items()}
+
+    def one(tp: TargetPlan) -> ApplyResult:
+        res = ApplyResult(tp.target, list(tp.changes))
+        try:
+            with open_target(tp.spec, registry, creds) as target:
+                _check_fresh(tp, target.read())
+        except ReconcilerError as exc:
+            res.failed, res.error = True, exc
+            say({"event": "preflight-failed", "target": tp.target, "error": str(exc)})
+        return res
+
+    results = run_bounded(pending, one, lambda t: t.spec.platform, limits, max_workers)
+    return [r for r in results if r.failed]
+
+
 def apply_plan(plan: Plan, registry: Mapping[str, TargetClass], creds: CredentialStore, *,
                emit: Event | None = None, progress: Callable[[str, str], None] | None = None,
-               max_workers: int = 32) -> RunResult:
+               max_workers: int = 32, check_first: bool = True) -> RunResult:
     """Apply every target's changes in waves; all-or-nothing across the run."""
     say: Event = emit or (lambda _e: None)
     result = RunResult()
+    if check_first:
+        result.results = preflight(plan, registry, creds, emit=say, max_workers=max_workers)
+        if result.results:
+            return result
     pending = [tp for tp in plan.targets if tp.changes]
     done: list[TargetRun] = []
     limits = {p: getattr(c, "max_concurrency", 8) for p, c in registry.items()}
@@ -116,11 +158,13 @@ def apply_plan(plan: Plan, registry: Mapping[str, TargetClass], creds: Credentia
             try:
                 with open_target(run.plan.spec, registry, creds) as target:
                     _apply_one(run, target, say)
-                say({"event": "applied", "target": run.plan.target})
+                say({"event": "applied", "target": run.plan.target,
+                     "verified": run.result.verified})
             except ReconcilerError as exc:
                 run.result.failed = True
                 run.result.error = exc
-                say({"event": "failed", "target": run.plan.target, "error": str(exc)})
+                say({"event": "failed", "target": run.plan.target, "error": str(exc),
+                     "touched": run.touched})
             if progress:
                 progress(run.plan.target, "failed" if run.result.failed else "applied")
             return run

@@ -36,6 +36,7 @@ class TargetPlan:
     error: str | None = None
     live_count: int = 0
     desired_count: int = 0
+    live_kinds: dict[str, int] = field(default_factory=dict)  # for the blast-radius guard
 
     @property
     def target(self) -> str:
@@ -48,6 +49,7 @@ class TargetPlan:
                          "credentials": s.credentials},
                 "live_digest": self.digest, "error": self.error,
                 "live_count": self.live_count, "desired_count": self.desired_count,
+                "live_kinds": dict(sorted(self.live_kinds.items())),
                 "changes": [c.to_json() for c in self.changes], "commands": self.commands}
 
     @staticmethod
@@ -57,7 +59,8 @@ class TargetPlan:
                           sp.get("scope", {}), sp.get("credentials"))
         return TargetPlan(spec, [Change.from_json(c) for c in d.get("changes", [])],
                           list(d.get("commands", [])), d.get("live_digest"), d.get("error"),
-                          d.get("live_count", 0), d.get("desired_count", 0))
+                          d.get("live_count", 0), d.get("desired_count", 0),
+                          {str(k): int(v) for k, v in (d.get("live_kinds") or {}).items()})
 
 
 @dataclass
@@ -122,6 +125,7 @@ def plan_target(spec: TargetSpec, desired: Sequence[Resource],
         with open_target(spec, registry, creds) as target:
             live = target.read()
             tp.live_count = len(live)
+            tp.live_kinds = dict(Counter(r.kind for r in live))
             tp.digest = digest(live)
             tp.changes = order_changes(diff(live, desired, target.write_only),
                                        target.kind_order)

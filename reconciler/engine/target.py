@@ -76,6 +76,9 @@ class BaseTarget:
     kind_order: ClassVar[tuple[str, ...]] = ()
     write_only: ClassVar[Mapping[str, frozenset[str]]] = {}
     max_concurrency: ClassVar[int] = 8
+    #: Kinds the blast-radius guard counts (a site's ports, users): deleting or
+    #: disabling more than a share of them at once needs --allow-mass-change.
+    guarded_kinds: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         self.spec = spec

@@ -73,6 +73,8 @@ class ConfigStore(Protocol):
 
     def before_commit(self) -> None: ...
 
+    def commit_lost(self) -> bool: ...
+
     def save_startup(self) -> None: ...
 
 
@@ -173,7 +175,8 @@ class Cli:
     def _commit(self) -> None:
         self.store.before_commit()
         if self.session is not None:
-            self.store.running = self.session.config.copy()
+            if not self.store.commit_lost():  # a lab fault: the device forgets the change
+                self.store.running = self.session.config.copy()
             for old in [n for n, s in self.store.sessions.items() if s.state == "completed"]:
                 del self.store.sessions[old]  # EOS keeps one completed session
             self.session.state = "completed"

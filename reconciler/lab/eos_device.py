@@ -125,6 +125,9 @@ class EosDevice:
         if message is not None:
             raise CliError(message, code=1000, reason="could not run command")
 
+    def commit_lost(self) -> bool:
+        return self.faults.commit_lost()
+
     def save_startup(self) -> None:
         self.startup = self.running.copy()
 

@@ -170,7 +170,8 @@ class _Handler(BaseHTTPRequestHandler):
         if delay > 0:
             time.sleep(delay)
         if device.faults.take_http_error():
-            self._send(500, "<html><body>500 Internal Server Error</body></html>", "text/html")
+            status = device.faults.http_status()
+            self._send(status, f"<html><body>{status} injected error</body></html>", "text/html")
             return
         if not self._authorized():
             self._send(401, "Unauthorized", "text/plain",

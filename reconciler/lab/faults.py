@@ -20,11 +20,18 @@ class FaultSettings:
     drop_on_command: int | None = None  # close the connection on the Nth command from now
     error_regex: str | None = None  # commands matching this fail as invalid input
     error_message: str = "Lab fault: injected error"
-    http_500: int = 0  # the next K requests get HTTP 500
+    http_500: int = 0  # the next K requests get an HTTP error (status `http_status`)
     http_429: int = 0  # the next K requests get HTTP 429 (rate limited, with Retry-After)
     fail_commit: bool = False  # every commit fails, nothing is applied
     commit_message: str = "Lab fault: commit failed"
     error_on_config_line: int | None = None  # the Nth configuration line from now fails (once)
+    # Added for the apply fault suite: pick one step of a run precisely.
+    error_skip: int = 0  # let this many commands matching error_regex pass first
+    error_times: int | None = None  # then fail only this many of them (None: all)
+    drop_regex: str | None = None  # close the connection on a command matching this (once)
+    http_status: int = 500  # status of the injected HTTP errors (429 for rate limits)
+    lose_commit: bool = False  # commits answer OK but change nothing (verify must notice)
+    stall_regex: str | None = None  # commands matching this hang until the fault is cleared
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,14 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "fail_commit": (bool,),
     "commit_message": (str,),
     "error_on_config_line": (int, type(None)),
+    "error_skip": (int,),
+    "error_times": (int, type(None)),
+    "drop_regex": (str, type(None)),
+    "http_status": (int,),
+    "lose_commit": (bool,),
+    "stall_regex": (str, type(None)),
 }
+STALL_LIMIT = 120.0  # seconds: a forgotten stall must not hang a test run forever
 
 
 class Faults:
@@ -64,6 +78,11 @@ class Faults:
         self._seen = 0  # commands received since drop_on_command was set
         self._config_seen = 0  # configuration lines since error_on_config_line was set
         self._regex: re.Pattern[str] | None = None
+        self._drop: re.Pattern[str] | None = None
+        self._stall: re.Pattern[str] | None = None
+        self._unstalled = threading.Event()
+        self._unstalled.set()
+        self._matched = 0  # commands that matched error_regex so far
 
     def update(self, changes: Mapping[str, Any]) -> None:
         """Merge settings (keys of FaultSettings); raises ValueError on a bad key or type."""
@@ -72,16 +91,28 @@ class Faults:
             if key not in known:
                 raise ValueError(f"unknown fault {key!r}; known: {sorted(known)}")
             if not isinstance(value, _TYPES[key]) or (
-                isinstance(value, bool) and key not in ("fail_commit",)
+                isinstance(value, bool) and key not in ("fail_commit", "lose_commit")
             ):
                 raise ValueError(f"fault {key!r} has the wrong type: {value!r}")
         regex = changes.get("error_regex")
         compiled = re.compile(regex) if isinstance(regex, str) else None
+        drop = changes.get("drop_regex")
+        drop_compiled = re.compile(drop) if isinstance(drop, str) else None
         with self._lock:
             for key, value in changes.items():
                 setattr(self._settings, key, value)
             if "error_regex" in changes:
                 self._regex = compiled
+                self._matched = 0
+            if "drop_regex" in changes:
+                self._drop = drop_compiled
+            if "stall_regex" in changes:
+                stall = changes["stall_regex"]
+                self._stall = re.compile(stall) if isinstance(stall, str) else None
+                if self._stall is None:
+                    self._unstalled.set()
+                else:
+                    self._unstalled.clear()
             if "drop_on_command" in changes:
                 self._seen = 0
             if "error_on_config_line" in changes:
@@ -94,8 +125,12 @@ class Faults:
         with self._lock:
             self._settings = FaultSettings()
             self._regex = None
+            self._drop = None
+            self._stall = None
             self._seen = 0
             self._config_seen = 0
+            self._matched = 0
+        self._unstalled.set()
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -105,12 +140,18 @@ class Faults:
         return self._settings.latency
 
     def take_http_error(self) -> bool:
-        """True if this request must fail with HTTP 500 (consumes one)."""
+        """True if this request must fail with an HTTP error (consumes one)."""
         with self._lock:
             if self._settings.http_500 > 0:
                 self._settings.http_500 -= 1
                 return True
             return False
+
+    def http_status(self) -> int:
+        return self._settings.http_status
+
+    def commit_lost(self) -> bool:
+        return self._settings.lose_commit
 
     def take_rate_limit(self) -> bool:
         """True if this request must be refused with HTTP 429 (consumes one)."""
@@ -121,14 +162,25 @@ class Faults:
             return False
 
     def on_command(self, command: str) -> FaultAction | None:
+        stall = self._stall
+        if stall is not None and stall.search(command):
+            self._unstalled.wait(STALL_LIMIT)  # outside the lock: clear() must get in
         with self._lock:
             if self._settings.drop_on_command is not None:
                 self._seen += 1
                 if self._seen >= self._settings.drop_on_command:
                     self._settings.drop_on_command = None  # one shot
                     return Drop()
+            if self._drop is not None and self._drop.search(command):
+                self._drop = None
+                self._settings.drop_regex = None  # one shot
+                return Drop()
             if self._regex is not None and self._regex.search(command):
-                return Fail(self._settings.error_message)
+                self._matched += 1
+                st = self._settings
+                if self._matched > st.error_skip and (
+                        st.error_times is None or self._matched <= st.error_skip + st.error_times):
+                    return Fail(st.error_message)
         return None
 
     def on_config_line(self, line: str) -> FaultAction | None:

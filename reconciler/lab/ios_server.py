@@ -75,7 +75,9 @@ async def _shell(device: IosDevice, process: asyncssh.SSHServerProcess[str]) -> 
             delay = device.faults.latency()
             if delay > 0:
                 await asyncio.sleep(delay)
-            reply = session.execute(line.rstrip("\r\n"))
+            # In a worker thread: a stalled command (fault) must not freeze the other switches.
+            reply = await asyncio.get_running_loop().run_in_executor(
+                None, session.execute, line.rstrip("\r\n"))
             if reply.drop:
                 process.channel.abort()
                 return

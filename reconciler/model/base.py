@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -42,8 +43,8 @@ HOST_RE = r"^(?:(?:\d{1,3}\.){3}\d{1,3}|[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A
 EMAIL_RE = r"^[a-z0-9](?:[a-z0-9._+-]{0,62})@[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9-]{1,63})+$"
 E164_RE = r"^\+[1-9]\d{6,14}$"
 # Free text shown to people (names, labels): printable, one line, no shell/CLI metacharacters
-# that matter nowhere in a name.
-TEXT_RE = r"^[^\x00-\x1f\x7f|!`$\\<>{}]{1,80}$"
+# that matter nowhere in a name (`;` and `"` end or quote values in PBX/RADIUS configs).
+TEXT_RE = r"^[^\x00-\x1f\x7f-\x9f|!`$\\<>{};\"]{1,80}$"
 MAC_RE = r"^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$"
 TIME_RE = r"^(?:[01]\d|2[0-3]):[0-5]\d$"
 
@@ -53,7 +54,19 @@ CredRef = Annotated[str, Field(pattern=CRED_RE, description="name of a credentia
 Host = Annotated[str, Field(pattern=HOST_RE, description="IPv4 address or DNS name")]
 Email = Annotated[str, Field(pattern=EMAIL_RE, description="lower-case e-mail address")]
 E164 = Annotated[str, Field(pattern=E164_RE, description="E.164 number, e.g. +442079460121")]
-Text = Annotated[str, Field(pattern=TEXT_RE, description="one line of printable text")]
+
+
+def _visible(value: str) -> str:
+    # Unicode line/paragraph separators break lines in many parsers; bidi overrides and
+    # zero-width characters make a value read differently from what it is.
+    for ch in value:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            raise ValueError(f"invisible or control character U+{ord(ch):04X} is not allowed")
+    return value
+
+
+Text = Annotated[str, Field(pattern=TEXT_RE, description="one line of printable text"),
+                 AfterValidator(_visible)]
 Time = Annotated[str, Field(pattern=TIME_RE, description="HH:MM, 24 hour")]
 
 

@@ -8,6 +8,7 @@ into `occupiers/acme.yaml:14:7`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,14 +16,21 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.comments import (
+    CommentedMap,
+    CommentedOrderedMap,
+    CommentedSeq,
+    CommentedSet,
+    TaggedScalar,
+)
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ..errors import InputIssue
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
-MAX_NODES = 200_000
+MAX_FILE_BYTES = 1024 * 1024
+MAX_NODES = 20_000  # far above any real site or occupier; parsing costs ~0.1 ms a value
+MAX_DEPTH = 32  # flow brackets or indentation levels
 Path_ = tuple[str | int, ...]
 
 
@@ -100,6 +108,11 @@ def _check_tree(data: Any, file: str) -> list[InputIssue]:
     stack: list[tuple[Any, Path_]] = [(data, ())]
     while stack:
         node, path = stack.pop()
+        problem = _odd_node(node)
+        if problem is not None:
+            line, col = locate(data, path)
+            issues.append(InputIssue(file, line, col, problem[0], problem[1]))
+            return issues
         if isinstance(node, (CommentedMap, CommentedSeq, dict, list)):
             if id(node) in seen:
                 line, col = locate(data, path)
@@ -113,17 +126,59 @@ def _check_tree(data: Any, file: str) -> list[InputIssue]:
             issues.append(InputIssue(file, 1, 1, "yaml-size",
                                      f"more than {MAX_NODES} values in one file"))
             return issues
+        # Children pushed in reverse: the walk (and the first issue) follows the file's order.
         if isinstance(node, dict):
-            for k, v in node.items():
-                if not isinstance(k, str):
+            for k, v in reversed(list(node.items())):
+                key_problem = _odd_node(k)
+                if not isinstance(k, str) or key_problem:
                     line, col = locate(data, path)
-                    issues.append(InputIssue(file, line, col, "yaml-key",
-                                             f"key {k!r} must be a string"))
+                    try:
+                        kl, kc = node.lc.key(k)  # type: ignore[attr-defined]
+                        line, col = kl + 1, kc + 1
+                    except (AttributeError, KeyError, TypeError):
+                        pass
+                    rule, msg = key_problem or ("yaml-key", f"key {k!r} must be a string")
+                    issues.append(InputIssue(file, line, col, rule, msg))
                 stack.append((v, (*path, str(k))))
         elif isinstance(node, list):
-            for i, v in enumerate(node):
-                stack.append((v, (*path, i)))
+            for i in range(len(node) - 1, -1, -1):
+                stack.append((node[i], (*path, i)))
     return issues
+
+
+def _prescan(text: str, file: str) -> list[InputIssue]:
+    """Cheap limits checked before parsing: hostile files must not cost minutes to refuse."""
+    values = text.count(",") + text.count("\n")
+    if values > MAX_NODES:
+        return [InputIssue(file, 1, 1, "yaml-size", f"about {values} values in one file; "
+                           f"the limit is {MAX_NODES}")]
+    depth = 0
+    for m in re.finditer(r"[\[\]{}]", text):
+        depth += 1 if m.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+            return [InputIssue(file, line, col, "yaml-size",
+                               f"values nested more than {MAX_DEPTH} levels deep")]
+    for m in re.finditer(rf"^( {{{MAX_DEPTH * 4 + 1},}})\S", text, re.M):
+        line = text.count("\n", 0, m.start()) + 1
+        return [InputIssue(file, line, len(m.group(1)) + 1, "yaml-size",
+                           f"indented more than {MAX_DEPTH * 4} columns")]
+    return []
+
+
+def _odd_node(node: Any) -> tuple[str, str] | None:
+    """Anchors (even unused ones: merge keys hide behind them) and explicit tags."""
+    anchor = getattr(node, "anchor", None)
+    if anchor is not None and getattr(anchor, "value", None):
+        return ("yaml-alias", "YAML anchors/aliases are not allowed in estate files; "
+                              "write the value out")
+    tag = getattr(node, "tag", None)
+    if isinstance(node, (CommentedOrderedMap, CommentedSet, TaggedScalar, bytes, set)) or (
+            tag is not None and getattr(tag, "value", None)):
+        return ("yaml-tag", "explicit YAML tags (!!binary, !!set, !!omap, !custom) are not "
+                            "allowed in estate files")
+    return None
 
 
 def plain(data: Any) -> Any:
@@ -160,14 +215,20 @@ def read_yaml(path: Path, rel: str) -> tuple[SourceFile | None, list[InputIssue]
         return None, [InputIssue(rel, 1, 1, "yaml-encoding", f"not UTF-8 ({exc.reason})")]
     except OSError as exc:
         return None, [InputIssue(rel, 1, 1, "file", f"cannot read: {exc.strerror}")]
+    issues = _prescan(text, rel)
+    if issues:
+        return None, issues
     try:
         data = _yaml().load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = (exc.problem or exc.context or "invalid YAML").strip()
-        return None, [InputIssue(rel, line, col, "yaml-syntax", what)]
-    except (YAMLError, RecursionError, ValueError) as exc:
+        rule = "yaml-duplicate-key" if isinstance(exc, DuplicateKeyError) else "yaml-syntax"
+        return None, [InputIssue(rel, line, col, rule, what)]
+    except RecursionError:
+        return None, [InputIssue(rel, 1, 1, "yaml-syntax", "values are nested too deeply")]
+    except (YAMLError, ValueError) as exc:
         return None, [InputIssue(rel, 1, 1, "yaml-syntax", str(exc).splitlines()[0][:200])]
     if not isinstance(data, CommentedMap):
         return None, [InputIssue(rel, 1, 1, "schema", "the file must be a YAML mapping")]

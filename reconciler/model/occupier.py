@@ -6,7 +6,7 @@ import datetime as dt
 import ipaddress
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .base import (
     E164,
@@ -206,12 +206,20 @@ class Device(StrictModel):
     credential_version: CredentialVersion = 1
 
 
+def _no_dot_segments(v: str) -> str:
+    # External ids may end up in API paths: no '..' segment, no absolute path.
+    if v.startswith("/") or ".." in v.split("/"):
+        raise ValueError("'..' segments and a leading '/' are not allowed")
+    return v
+
+
 class Occupier(StrictModel):
     id: Id
     name: Text
     billing_ref: Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,23}$")] | None = None
     external_ids: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")],
-                       Annotated[str, Field(pattern=r"^[A-Za-z0-9._:/-]{1,64}$")]] = {}
+                       Annotated[str, Field(pattern=r"^[A-Za-z0-9._:/-]{1,64}$"),
+                                 AfterValidator(_no_dot_segments)]] = {}
     contracts: list[Contract] = []
     users: list[User] = []
     devices: list[Device] = []

@@ -17,6 +17,7 @@ from .base import (
     Id,
     Ipv4Addr,
     Ipv4Net,
+    LowerEmail,
     NumberRange,
     Platform,
     SpaceId,
@@ -200,6 +201,8 @@ class PbxSystem(StrictModel):
     def _no_traversal(cls, v: str) -> str:
         if ".." in v.split("/"):
             raise ValueError("'..' is not allowed in provisioning_dir")
+        if v.startswith("/"):
+            raise ValueError("provisioning_dir is relative to the outbox, not an absolute path")
         return v
 
 
@@ -215,7 +218,7 @@ class DhcpSystem(StrictModel):
 
 
 class Support(StrictModel):
-    email: str | None = None
+    email: LowerEmail | None = None
     phone: E164 | None = None
     hours: Text | None = None
 

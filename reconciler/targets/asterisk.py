@@ -48,6 +48,7 @@ class AsteriskTarget(BaseTarget):
     write_only: ClassVar[dict[str, frozenset[str]]] = {
         "pbx_endpoint": frozenset({"notify"}), "pbx_voicemail": frozenset({"notify"})}
     max_concurrency: ClassVar[int] = 4
+    guarded_kinds: ClassVar[tuple[str, ...]] = ("pbx_endpoint",)
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)

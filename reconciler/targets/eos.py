@@ -47,6 +47,7 @@ class EosTarget(BaseTarget):
     wave: ClassVar[int] = 1
     kind_order: ClassVar[tuple[str, ...]] = SWITCH_KIND_ORDER
     max_concurrency: ClassVar[int] = 32
+    guarded_kinds: ClassVar[tuple[str, ...]] = ("port",)
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)

@@ -45,6 +45,7 @@ class FreeradiusTarget(BaseTarget):
     kind_order: ClassVar[tuple[str, ...]] = ("radius_group", "radius_user", "radius_mac")
     write_only: ClassVar[Mapping[str, frozenset[str]]] = {"radius_user": frozenset({"invite"})}
     max_concurrency: ClassVar[int] = 4
+    guarded_kinds: ClassVar[tuple[str, ...]] = ("radius_user", "radius_mac")
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)

@@ -66,6 +66,7 @@ class MerakiTarget(BaseTarget):
     kind_order: ClassVar[tuple[str, ...]] = KIND_ORDER
     write_only: ClassVar[dict[str, frozenset[str]]] = {"wifi_psk": frozenset({"passphrase"})}
     max_concurrency: ClassVar[int] = 4
+    guarded_kinds: ClassVar[tuple[str, ...]] = ("wifi_psk", "wifi_client")
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)

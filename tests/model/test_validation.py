@@ -120,7 +120,7 @@ CASES = [
     ("yaml-syntax", "occupiers/harbour-coffee.yaml", "billing_ref: HARBOUR-0090",
      "billing_ref: [HARBOUR-0090", "yaml-syntax", None),
     ("yaml-duplicate-key", "occupiers/harbour-coffee.yaml", "billing_ref: HARBOUR-0090",
-     "billing_ref: HARBOUR-0090\nbilling_ref: HARBOUR-0091", "yaml-syntax", None),
+     "billing_ref: HARBOUR-0090\nbilling_ref: HARBOUR-0091", "yaml-duplicate-key", None),
     ("yaml-alias", "occupiers/harbour-coffee.yaml", "    services:\n      internet: {bandwidth_mbps: 50}",
      "    services: &s\n      internet: {bandwidth_mbps: 50}\n    x: *s", "yaml-alias", None),
 ]

@@ -48,8 +48,8 @@ class RadiusLab:
         return self.run_cli(*args, "--repo", str(self.root), "--endpoints", str(self.endpoints),
                             "--credentials", str(self.credentials))
 
-    def apply(self, at: str = DAY) -> Any:
-        res = self.cli("apply", "--yes", "--target", "radius", "--at", at)
+    def apply(self, at: str = DAY, *extra: str) -> Any:
+        res = self.cli("apply", "--yes", "--target", "radius", "--at", at, *extra)
         assert res.exit_code == 0, res.output
         return res
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.radius.conftest import DAY
+
 if TYPE_CHECKING:
     from tests.radius.conftest import RadiusLab
 
@@ -177,7 +179,9 @@ def test_rows_outside_the_managed_scope_are_untouched(radius: RadiusLab) -> None
     # every occupier gone: all managed rows go, the catch-all deny group stays
     for f in (radius.root / "occupiers").glob("*.yaml"):
         f.unlink()
-    radius.apply()
+    refused = radius.cli("apply", "--yes", "--target", "radius", "--at", DAY)
+    assert refused.exit_code == 1 and "--allow-mass-change" in refused.output  # the guard
+    radius.apply(DAY, "--allow-mass-change")
     after = {t: [r for r in rows if "rcl-deny" not in r] for t, rows in radius.rows().items()}
     assert after == before
     assert radius.pap("legacy-admin", "hunter22", LON).vlan == "5"
