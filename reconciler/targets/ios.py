@@ -59,6 +59,7 @@ class IosTarget(BaseTarget):
     wave: ClassVar[int] = 1
     kind_order: ClassVar[tuple[str, ...]] = SWITCH_KIND_ORDER
     max_concurrency: ClassVar[int] = 16  # SSH sessions are costlier than eAPI calls
+    guarded_kinds: ClassVar[tuple[str, ...]] = ("port",)  # the blast-radius guard counts ports
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)

@@ -63,9 +63,28 @@ MERAKI_STEPS: dict[str, dict[str, Any]] = {
                "error_times": 1},
 }
 
+# IOS (netmiko over SSH) has no sessions or commits: reads are `show running-config` (plan,
+# preflight, before-change, the target's own verify, the engine's verify); the last write of
+# a change is `write mem`. A dropped session is covered in tests/e2e/test_ios_reconcile.py
+# (netmiko only notices it when its read times out).
+IOS_STEPS: dict[str, dict[str, Any]] = {
+    "before-first-change": {"error_regex": r"^show running-config$"},
+    "preflight": {"error_regex": r"^show running-config$", "error_skip": 1},
+    "first-change": {"error_regex": r"^configure terminal$"},
+    "mid-change": {"error_regex": r"^switchport access vlan \d+$"},
+    "commit": {"error_regex": r"^write mem", "error_times": 1},
+    "verify": {"error_regex": r"^show running-config$", "error_skip": 3, "error_times": 1},
+}
+
 KINDS: list[FaultKind] = [
     FaultKind(
-        kind="eos", victim="man1/acc-1a", steps=EOS_STEPS,
+        kind="eos", victim="lon1/acc-3a", steps=EOS_STEPS,
+        names=lambda h: list(h.names),
+        state=lambda h, n: h.device(n).running_config(),
+        faults=lambda h, n: h.device(n).faults,
+    ),
+    FaultKind(
+        kind="ios", victim="man1/acc-1a", steps=IOS_STEPS,
         names=lambda h: list(h.names),
         state=lambda h, n: h.device(n).running_config(),
         faults=lambda h, n: h.device(n).faults,

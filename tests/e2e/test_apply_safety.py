@@ -32,7 +32,7 @@ def test_saved_plan_is_applied_exactly_even_if_the_estate_moved_on(
     assert res.exit_code == 0, res.output
     s = saved["summary"]
     assert f"Apply complete: {s['create']} created, {s['update']} updated" in res.output
-    assert "occ:northwind-legal" in lab_estate.eos("man1/acc-1a").running_config()
+    assert "occ:northwind-legal" in lab_estate.ios("man1/acc-1a").running_config()
     # Applying the same plan twice is refused: what it read is gone.
     again = lab_estate.cli("apply", str(out), "--yes")
     assert again.exit_code == 1 and "live state changed since the plan was made" in again.output
@@ -138,7 +138,7 @@ def test_blast_radius_guard_lets_a_small_move_out_through_and_can_be_overridden(
     occ = lab_estate.root / "occupiers" / "northwind-legal.yaml"
     occ.unlink()
     assert lab_estate.cli("apply", "--yes", "--allow-mass-change").exit_code == 0
-    assert "occ:northwind-legal" not in lab_estate.eos("man1/acc-1a").running_config()
+    assert "occ:northwind-legal" not in lab_estate.ios("man1/acc-1a").running_config()
     # Acme leaving man1 takes 2 of 13 ports (15%): no override needed.
     acme = lab_estate.root / "occupiers" / "acme.yaml"
     text = acme.read_text()
