@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import InputError, InputIssue
 from .loader import SourceFile, read_yaml, validate_model
-from .occupier import Occupier
+from .occupier import Contract, Occupier
 from .site import Site
 
 SITES_DIR = "sites"
@@ -24,6 +24,23 @@ class Estate:
     site_file: dict[str, str] = field(default_factory=dict)
     occupier_file: dict[str, str] = field(default_factory=dict)
     broken_files: set[str] = field(default_factory=set)
+    _by_site: tuple[tuple[int, int], dict[str, list[tuple[Occupier, Contract]]]] | None = \
+        field(default=None, repr=False, compare=False)
+
+    def contracts_by_site(self) -> dict[str, list[tuple[Occupier, Contract]]]:
+        """site -> [(occupier, its contract there)] by occupier id, built once (compilers
+        ask per site; scanning every occupier per site would be quadratic)."""
+        key = (id(self.occupiers), len(self.occupiers))
+        if self._by_site is None or self._by_site[0] != key:
+            index: dict[str, list[tuple[Occupier, Contract]]] = {}
+            for occ in sorted(self.occupiers.values(), key=lambda o: o.id):
+                seen: set[str] = set()
+                for c in occ.contracts:
+                    if c.site not in seen:  # the first contract at a site (contract_at)
+                        seen.add(c.site)
+                        index.setdefault(c.site, []).append((occ, c))
+            self._by_site = (key, index)
+        return self._by_site[1]
 
     def issue(self, file: str, path: Sequence[str | int], rule: str, message: str) -> InputIssue:
         src = self.files.get(file)
