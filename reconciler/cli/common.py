@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from typer.exceptions import TyperException
 from rich.console import Console
+from typer.exceptions import TyperException
 
 from ..engine.credentials import CredentialStore
 from ..errors import InputError, InputIssue, ReconcilerError

@@ -33,6 +33,7 @@ from .common import (
     load,
     parse_date,
 )
+from .progress import progress
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json",
                                         case_sensitive=False)]
@@ -76,21 +77,11 @@ def desired_state(repo: Path, at: str | None, endpoints: Path | None, sites: lis
     return apply_endpoints(select(desired, sites, targets), endpoints)
 
 
-def progress_printer(total: int) -> Any:
-    done = [0]
-
-    def progress(target: str, what: str) -> None:
-        done[0] += 1
-        if total > 3:
-            OUT.info(f"[{done[0]}/{total}] {target}: {what}")
-    return progress
-
-
 def build_plan(repo: Path, at: str | None, creds: CredentialStore, endpoints: Path | None,
                sites: list[str] | None, targets: list[str] | None) -> Plan:
     desired = desired_state(repo, at, endpoints, sites, targets)
-    plan = make_plan(desired, TARGETS, creds, progress=progress_printer(len(desired.targets)))
-    return plan
+    with progress(len(desired.targets), "reading") as step:
+        return make_plan(desired, TARGETS, creds, progress=step)
 
 
 def emit_plan(plan: Plan, fmt: str, out_file: Path | None) -> None:
@@ -169,8 +160,8 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
         if not typer.confirm(f"Apply {len(plan.changes)} changes?", default=False):
             OUT.info("Nothing applied.")
             raise typer.Exit(EXIT_ERROR)
-    run = apply_plan(plan, TARGETS, creds, progress=progress_printer(
-        sum(1 for t in plan.targets if t.changes)))
+    with progress(sum(1 for t in plan.targets if t.changes), "applying") as step:
+        run = apply_plan(plan, TARGETS, creds, progress=step)
     report_run(run)
     if not run.ok:
         raise typer.Exit(EXIT_ERROR)

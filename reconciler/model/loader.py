@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,11 +57,6 @@ class SourceFile:
         return self._values
 
     def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
-        """1-based (line, col) of the deepest node on `path` that exists."""
-        return locate(self.data, path)
-
-
-def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
         """1-based (line, col) of the deepest node on `path` that exists."""
         return locate(self.data, path)
 
