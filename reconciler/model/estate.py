@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, InputIssue
+from .cache import ValuesCache
 from .loader import SourceFile, read_yaml, validate_model
 from .occupier import Contract, Occupier
 from .site import Site
@@ -71,10 +72,13 @@ def load_files(root: Path) -> tuple[Estate, list[InputIssue]]:
     """Parse and schema-validate every file; cross-file rules are not run here."""
     estate = Estate(root=root)
     issues: list[InputIssue] = []
-    for sub, model in ((SITES_DIR, Site), (OCCUPIERS_DIR, Occupier)):
-        for path in _yaml_files(root, sub):
+    listing = [(sub, model, _yaml_files(root, sub))
+               for sub, model in ((SITES_DIR, Site), (OCCUPIERS_DIR, Occupier))]
+    cache = ValuesCache.for_repo(root, sum(len(paths) for _, _, paths in listing))
+    for sub, model, paths in listing:
+        for path in paths:
             rel = f"{sub}/{path.name}"
-            src, errs = read_yaml(path, rel)
+            src, errs = read_yaml(path, rel, cache)
             if src is None:
                 issues += errs
                 estate.broken_files.add(rel)
@@ -94,6 +98,7 @@ def load_files(root: Path) -> tuple[Estate, list[InputIssue]]:
             else:
                 estate.occupiers[obj.id] = obj
                 estate.occupier_file[obj.id] = rel
+    cache.save()
     if not (root / SITES_DIR).is_dir():
         issues.append(InputIssue(SITES_DIR, 1, 1, "layout",
                                  f"no {SITES_DIR}/ folder in {root}: is --repo right?"))

@@ -21,6 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
 from ..errors import InputIssue
+from .cache import ValuesCache
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
@@ -203,7 +204,8 @@ def plain(data: Any) -> Any:
     return data
 
 
-def read_yaml(path: Path, rel: str) -> tuple[SourceFile | None, list[InputIssue]]:
+def read_yaml(path: Path, rel: str,
+              cache: ValuesCache | None = None) -> tuple[SourceFile | None, list[InputIssue]]:
     """Parse one file; never raises for bad content."""
     try:
         size = path.stat().st_size
@@ -216,7 +218,12 @@ def read_yaml(path: Path, rel: str) -> tuple[SourceFile | None, list[InputIssue]
         return None, [InputIssue(rel, 1, 1, "yaml-encoding", f"not UTF-8 ({exc.reason})")]
     except OSError as exc:
         return None, [InputIssue(rel, 1, 1, "file", f"cannot read: {exc.strerror}")]
-    fast = _fast_load(text)
+    digest = ValuesCache.digest(raw) if cache is not None else ""
+    fast = cache.get(rel, digest) if cache is not None else None
+    if fast is None:
+        fast = _fast_load(text)
+        if fast is not None and cache is not None:
+            cache.put(rel, digest, fast)
     if fast is not None:
         return SourceFile(rel, text, values=fast), []
     try:
