@@ -44,6 +44,7 @@ PLAYBOOK = """\
       arista.eos.eos_l2_interfaces:
         config: "{{ l2 }}"
         state: replaced
+      when: l2 | length > 0
 """
 
 

@@ -262,7 +262,8 @@ def table(result: dict[str, Any]) -> str:
             r = a[k]
             rows.append(f"  {k:<26} reconciler {r['reconciler_s']:7.2f} s   ansible "
                         f"{r['ansible_s']:7.2f} s   ratio {r['ratio']:.1f}x   "
-                        f"(ansible changed {r['ansible_changed']} hosts)")
+                        f"(ansible changed {r['ansible_changed']} hosts; round trips "
+                        f"{r['reconciler_round_trips']} vs {r['ansible_round_trips']})")
     return "\n".join(rows)
 
 
