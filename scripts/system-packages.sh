@@ -5,6 +5,7 @@ set -euo pipefail
 PACKAGES=(
   sqlite3       # the embedded SQL databases, inspected by hand
   postgresql    # PostgreSQL variants of the SQL targets' tests (private cluster per run)
+  shellcheck    # actionlint checks the workflows' shell steps with it (tests/gitops)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -32,6 +32,27 @@ def _register_lab() -> None:
 _register_lab()
 
 
+def _register_gitops() -> None:
+    from .gitops import drift_cmd, sites_cmd
+
+    app.command("sites")(sites_cmd)
+    app.command("drift")(drift_cmd)
+
+
+_register_gitops()
+
+
+def _register_authoring() -> None:
+    from .authoring import occupier_app, space_move_cmd, user_app
+
+    app.add_typer(occupier_app, name="occupier")
+    app.command("space-move")(space_move_cmd)
+    app.add_typer(user_app, name="user")
+
+
+_register_authoring()
+
+
 def main() -> None:
     """Entry point: usage errors exit 1 (not 2, which means "changes" here)."""
     import sys

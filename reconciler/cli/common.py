@@ -29,20 +29,23 @@ EXIT_CHANGES = 2
 
 RepoOpt = Annotated[Path, typer.Option("--repo", "-C", help="Estate repository (holds sites/ "
                                        "and occupiers/). Default: the current directory.",
-                                       envvar="RECONCILER_REPO", show_default=False)]
+                                       envvar="RECONCILER_REPO", show_default=False,
+                                       metavar="DIR")]
 CredOpt = Annotated[Path | None, typer.Option(
     "--credentials", help="YAML file of credentials by name (else RECONCILER_CRED_<NAME>_<FIELD> "
-    "variables).", envvar="RECONCILER_CREDENTIALS", show_default=False)]
+    "variables).", envvar="RECONCILER_CREDENTIALS", show_default=False, metavar="FILE")]
 EndpointsOpt = Annotated[Path | None, typer.Option(
     "--endpoints", help="YAML file overriding where targets are reached (written by "
-    "`reconciler lab up`).", envvar="RECONCILER_ENDPOINTS", show_default=False)]
+    "`reconciler lab up`).", envvar="RECONCILER_ENDPOINTS", show_default=False, metavar="FILE")]
 AtOpt = Annotated[str | None, typer.Option(
     "--at", help="Plan for this date (YYYY-MM-DD) instead of today: contracts and occupancies "
-    "effective on that day.", show_default=False)]
+    "effective on that day.", show_default=False, metavar="DATE")]
 SiteOpt = Annotated[list[str] | None, typer.Option(
-    "--site", help="Only targets of this site (repeatable).", show_default=False)]
+    "--site", help="Only targets of this site (repeatable).", show_default=False,
+    metavar="SITE")]
 TargetOpt = Annotated[list[str] | None, typer.Option(
-    "--target", help="Only this target, e.g. lon1/core1 (repeatable).", show_default=False)]
+    "--target", help="Only this target, e.g. lon1/core1 (repeatable).", show_default=False,
+    metavar="TARGET")]
 
 
 class Output:

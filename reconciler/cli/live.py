@@ -15,6 +15,8 @@ from ..engine.credentials import CredentialStore
 from ..engine.plan import Plan, make_plan
 from ..engine.render_text import render_text
 from ..errors import ConfigError, PlanError
+from ..gitops.markdown import render_markdown
+from ..gitops.planning import finish_plan, scoped
 from ..intent import DesiredState, compile_estate
 from ..targets import TARGETS
 from .common import (
@@ -35,8 +37,16 @@ from .common import (
 )
 from .progress import progress
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json",
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, markdown (a pull "
+                                        "request comment)", metavar="FORMAT",
                                         case_sensitive=False)]
+ChangedSinceOpt = Annotated[str | None, typer.Option(
+    "--changed-since", help="Only the targets affected by estate files changed since this git "
+    "ref (e.g. origin/main); a changed site file takes the whole site.", show_default=False,
+    metavar="REF")]
+AllowOffboardOpt = Annotated[list[str] | None, typer.Option(
+    "--allow-offboard", help="Prune the live resources of this occupier although its file was "
+    "deleted while a contract is in force (repeatable).", show_default=False, metavar="ID")]
 
 
 def apply_endpoints(desired: DesiredState, path: Path | None) -> DesiredState:
@@ -78,10 +88,15 @@ def desired_state(repo: Path, at: str | None, endpoints: Path | None, sites: lis
 
 
 def build_plan(repo: Path, at: str | None, creds: CredentialStore, endpoints: Path | None,
-               sites: list[str] | None, targets: list[str] | None) -> Plan:
-    desired = desired_state(repo, at, endpoints, sites, targets)
+               sites: list[str] | None, targets: list[str] | None,
+               changed_since: str | None = None, allow_offboard: list[str] | None = None) -> Plan:
+    estate = load(repo)
+    desired = select(compile_estate(estate, parse_date(at)), sites, targets)
+    desired, scope = scoped(repo, desired, changed_since)
+    desired = apply_endpoints(desired, endpoints)
     with progress(len(desired.targets), "reading") as step:
-        return make_plan(desired, TARGETS, creds, progress=step)
+        plan = make_plan(desired, TARGETS, creds, progress=step)
+    return finish_plan(plan, repo, estate, desired.at, scope, allow_offboard or ())
 
 
 def emit_plan(plan: Plan, fmt: str, out_file: Path | None) -> None:
@@ -93,8 +108,11 @@ def emit_plan(plan: Plan, fmt: str, out_file: Path | None) -> None:
         OUT.out(json.dumps(plan.to_json(), indent=2))
     elif fmt == "text":
         OUT.out(render_text(plan))
+    elif fmt == "markdown":
+        OUT.out(render_markdown(plan))
     else:
-        raise typer.BadParameter(f"unknown format {fmt!r}; use text or json", param_hint="--format")
+        raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
+                                 param_hint="--format")
 
 
 @handle_errors
@@ -102,12 +120,14 @@ def plan_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, fmt: FormatOpt = "text
              site: SiteOpt = None, target: TargetOpt = None,
              out: Annotated[Path | None, typer.Option("--out", help="Also save the plan as JSON "
                                                       "for `reconciler apply FILE`.")] = None,
-             creds_file: CredOpt = None, endpoints: EndpointsOpt = None) -> None:
-    """Show what apply would change: exit 0 no changes, 2 changes, 1 error."""
+             creds_file: CredOpt = None, endpoints: EndpointsOpt = None,
+             changed_since: ChangedSinceOpt = None,
+             allow_offboard: AllowOffboardOpt = None) -> None:
+    """Show what apply would change: exit 0 no changes, 2 changes, 1 error or refused."""
     creds = credentials(creds_file)
-    plan = build_plan(repo, at, creds, endpoints, site, target)
+    plan = build_plan(repo, at, creds, endpoints, site, target, changed_since, allow_offboard)
     emit_plan(plan, fmt, out)
-    if plan.errors:
+    if plan.errors or plan.refusals:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_CHANGES if plan.has_changes else EXIT_OK)
 
@@ -135,7 +155,9 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
               target: TargetOpt = None,
               yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for "
                                                 "confirmation.")] = False,
-              creds_file: CredOpt = None, endpoints: EndpointsOpt = None) -> None:
+              creds_file: CredOpt = None, endpoints: EndpointsOpt = None,
+              changed_since: ChangedSinceOpt = None,
+              allow_offboard: AllowOffboardOpt = None) -> None:
     """Apply the changes of a plan, verify them, and roll everything back on failure."""
     creds = credentials(creds_file)
     if plan_file is not None:
@@ -145,7 +167,8 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
             raise PlanError(f"cannot read plan {plan_file}: {exc}") from None
         plan = _retarget(plan, endpoints)
     else:
-        plan = build_plan(repo, at, creds, endpoints, site, target)
+        plan = build_plan(repo, at, creds, endpoints, site, target, changed_since,
+                          allow_offboard)
         OUT.out(render_text(plan))
     if plan.errors:
         raise PlanError("the plan has targets that could not be read; nothing was applied")

@@ -70,7 +70,7 @@ class CredentialStore:
             self.file_data = {str(k): {str(f): str(v) for f, v in (d or {}).items()}
                               for k, d in raw.items()}
 
-    def get(self, name: str) -> Credential:  # type: ignore[override]
+    def get(self, name: str) -> Credential:
         fields = dict(self.file_data.get(name, {}))
         prefix = f"{ENV_PREFIX}{_env_name(name)}_"
         for var, value in self.environ.items():

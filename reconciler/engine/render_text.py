@@ -28,7 +28,7 @@ def fmt_value(v: Any) -> str:
 def _ranges(vals: list[int]) -> str:
     out: list[str] = []
     start = prev = vals[0]
-    for v in vals[1:] + [None]:  # type: ignore[list-item]
+    for v in vals[1:] + [None]:
         if v is not None and v == prev + 1:
             prev = v
             continue

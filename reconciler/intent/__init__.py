@@ -8,4 +8,7 @@ from .switches import compile_switches
 # One compiler per live-system family, in no particular order (each owns its targets).
 COMPILERS: list[Compiler] = [compile_switches]
 
-__all__ = ["COMPILERS", "Compiler", "DesiredState", "compile_estate"]
+# `intent.compile(estate, at=date)` reads as the design says; same function.
+compile = compile_estate  # noqa: A001
+
+__all__ = ["COMPILERS", "Compiler", "DesiredState", "compile", "compile_estate"]

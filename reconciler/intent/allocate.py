@@ -104,5 +104,8 @@ def plan_allocations(estate: Estate) -> tuple[list[Edit], list[AllocationError]]
             if site is None:
                 continue
             for item in allocator(estate, ledger, occ, ci, c, site):
-                (edits if isinstance(item, Edit) else errors).append(item)
+                if isinstance(item, Edit):
+                    edits.append(item)
+                else:
+                    errors.append(item)
     return edits, errors

