@@ -124,7 +124,8 @@ def _uplink(platform: str, used: int) -> str:
 
 
 def _site_doc(sz: Sizes, s: _Site) -> dict[str, Any]:
-    n_spaces = len(s.tenants) + sum(1 for j in s.occupiers if j % 7 == 3) + SPARE_SPACES
+    n_spaces = len(s.tenants) + sum(1 for k in range(len(s.occupiers)) if k % 7 == 3) \
+        + SPARE_SPACES
     # Spaces hang off the access switches; a site without any uses the core's ports
     # after its uplink.
     holders = s.access or [("core1", "arista_eos")]
@@ -189,21 +190,24 @@ def generate(sz: Sizes) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, 
         next_number = base + 100  # the first hundred stay with the site (reception)
         for slot, j in enumerate(s.tenants):
             start = dt.date(2025, 1, 1) + dt.timedelta(days=rnd.randrange(0, 500))
-            spaces = [next(free)] + ([next(free)] if j % 7 == 3 and j in s.occupiers else [])
+            # By position within the site, so that every site gets the mix (occupier
+            # numbers at one site share their remainder by the number of sites).
+            home = slot < len(s.occupiers)
+            spaces = [next(free)] + ([next(free)] if slot % 7 == 3 and home else [])
             c: dict[str, Any] = {
                 "site": s.id, "start": start,
                 "occupancies": [{"space": sp, "move_in": start} for sp in spaces],
                 "services": {"internet": {"bandwidth_mbps": rnd.choice((100, 200, 500, 1000))},
-                             "wifi_secure": j % 5 != 4},
+                             "wifi_secure": slot % 5 != 4},
                 "network": {"vlan": 100 + slot, "subnet": f"10.{s.index % 256}.{slot}.0/24"},
             }
-            if j % 2 == 0 and j in s.occupiers:
+            if slot % 2 == 0 and home:
                 lines = 4
                 c["services"]["voice"] = {"lines": lines, "tariff": "standard"}
                 c["main_number"] = {"number": f"+{next_number}"}
                 c["numbers"] = [{"number": f"+{next_number + 1 + k}"} for k in range(lines - 1)]
                 next_number += 10
-            contracts[j].append(c)
+            contracts[j].insert(0 if home else len(contracts[j]), c)  # home site first
     per, extra = divmod(sz.users, max(1, sz.occupiers))
     occupiers: dict[str, dict[str, Any]] = {}
     user_n = 0

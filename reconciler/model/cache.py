@@ -1,14 +1,15 @@
-"""Parsed values of estate files, remembered by content hash between runs.
+"""Parsed values of estate files, remembered by content hash.
 
 Parsing YAML is most of the time a command spends on a large estate (thousands
-of occupier files); a scoped plan after a one-file change should not pay it for
-every file again. The cache maps each file's SHA-256 to the plain values its
-parse gave, nothing else: validation and the domain rules still run on every
-load, and a changed file (any byte) is parsed again.
+of occupier files). The values a file parses to are remembered under the
+SHA-256 of its bytes: within a process (a plan scoped with --changed-since loads
+the estate twice, at REF and now, and most files are the same), and between
+runs in one JSON file. Nothing else is cached: validation and the domain rules
+run on every load, and a file with any byte changed is parsed again.
 
-It lives outside the estate repository (a pull request cannot plant values in
-it): `$RECONCILER_CACHE_DIR`, else `$XDG_CACHE_HOME/reconciler`, else
-`~/.cache/reconciler`; `RECONCILER_CACHE=0` turns it off. Small estates skip it.
+The file lives outside the estate repository, so a pull request cannot plant
+values in it: `$RECONCILER_CACHE_DIR`, else `$XDG_CACHE_HOME/reconciler`, else
+`~/.cache/reconciler`. `RECONCILER_CACHE=0` turns it off; small estates skip it.
 """
 
 from __future__ import annotations
@@ -17,11 +18,16 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-MIN_FILES = 200  # below this, parsing is quick enough
+MIN_FILES = 200  # below this, parsing is quick enough not to bother the disk
+KEEP_UNUSED = 20_000  # entries kept on disk beyond those this process used
+
+_LOCK = threading.Lock()
+_MEMO: dict[str, Any] = {}  # digest -> values, for this process
 
 
 def cache_dir() -> Path | None:
@@ -34,59 +40,66 @@ def cache_dir() -> Path | None:
     return Path(base) / "reconciler"
 
 
+def digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
 class ValuesCache:
-    """One JSON file per estate repository: {relative path: [sha256, values]}."""
+    """The process memo, backed by one JSON file {digest: values} when enabled."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.entries: dict[str, list[Any]] = {}
-        self.seen: set[str] = set()
+        self.disk: dict[str, Any] = {}
+        self.used: set[str] = set()
         self.dirty = False
         if path is not None:
             try:
                 doc = json.loads(path.read_text(encoding="utf-8"))
                 if isinstance(doc, dict) and doc.get("format") == FORMAT:
-                    self.entries = dict(doc.get("files", {}))
+                    self.disk = dict(doc.get("values", {}))
             except (OSError, ValueError):
                 pass  # no cache yet, or a broken one: start afresh
 
     @staticmethod
-    def for_repo(root: Path, n_files: int) -> ValuesCache:
+    def for_estate(n_files: int) -> ValuesCache:
         d = cache_dir() if n_files >= MIN_FILES else None
-        if d is None:
-            return ValuesCache(None)
-        key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-        return ValuesCache(d / f"estate-{key}.json")
+        return ValuesCache(d / "estate-values.json" if d is not None else None)
 
-    @staticmethod
-    def digest(raw: bytes) -> str:
-        return hashlib.sha256(raw).hexdigest()
+    def get(self, key: str) -> Any:
+        self.used.add(key)
+        with _LOCK:
+            if key in _MEMO:
+                return _MEMO[key]
+        found = self.disk.get(key)
+        if found is not None:
+            with _LOCK:
+                _MEMO[key] = found
+        return found
 
-    def get(self, rel: str, digest: str) -> Any:
-        self.seen.add(rel)
-        entry = self.entries.get(rel)
-        if self.path is not None and entry and entry[0] == digest:
-            return entry[1]
-        return None
-
-    def put(self, rel: str, digest: str, values: Any) -> None:
+    def put(self, key: str, values: Any) -> None:
+        with _LOCK:
+            _MEMO[key] = values
         if self.path is not None:
-            self.entries[rel] = [digest, values]
+            self.disk[key] = values
             self.dirty = True
 
     def save(self) -> None:
-        if self.path is None:
+        if self.path is None or not self.dirty:
             return
-        gone = set(self.entries) - self.seen
-        if not self.dirty and not gone:
-            return
-        for rel in gone:  # deleted or renamed files
-            del self.entries[rel]
+        unused = [k for k in self.disk if k not in self.used]
+        for k in unused[:max(0, len(unused) - KEEP_UNUSED)]:
+            del self.disk[k]  # oldest first: dicts keep insertion order
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".estate-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"format": FORMAT, "files": self.entries}, fh, separators=(",", ":"))
+                json.dump({"format": FORMAT, "values": self.disk}, fh, separators=(",", ":"))
             os.replace(tmp, self.path)  # readers never see half a file
         except OSError:
             pass  # a cache that cannot be written is only slower
+
+
+def forget() -> None:
+    """Drop the process memo (tests)."""
+    with _LOCK:
+        _MEMO.clear()

@@ -74,7 +74,7 @@ def load_files(root: Path) -> tuple[Estate, list[InputIssue]]:
     issues: list[InputIssue] = []
     listing = [(sub, model, _yaml_files(root, sub))
                for sub, model in ((SITES_DIR, Site), (OCCUPIERS_DIR, Occupier))]
-    cache = ValuesCache.for_repo(root, sum(len(paths) for _, _, paths in listing))
+    cache = ValuesCache.for_estate(sum(len(paths) for _, _, paths in listing))
     for sub, model, paths in listing:
         for path in paths:
             rel = f"{sub}/{path.name}"

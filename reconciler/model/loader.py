@@ -21,7 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
 from ..errors import InputIssue
-from .cache import ValuesCache
+from .cache import ValuesCache, digest
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
@@ -229,12 +229,12 @@ def read_yaml(path: Path, rel: str,
         return None, [InputIssue(rel, 1, 1, "yaml-encoding", f"not UTF-8 ({exc.reason})")]
     except OSError as exc:
         return None, [InputIssue(rel, 1, 1, "file", f"cannot read: {exc.strerror}")]
-    digest = ValuesCache.digest(raw) if cache is not None else ""
-    fast = cache.get(rel, digest) if cache is not None else None
+    key = digest(raw) if cache is not None else ""
+    fast = cache.get(key) if cache is not None else None
     if fast is None:
         fast = _fast_load(text)
         if fast is not None and cache is not None:
-            cache.put(rel, digest, fast)
+            cache.put(key, fast)
     if fast is not None:
         return SourceFile(rel, text, values=fast), []
     try:

@@ -33,6 +33,7 @@ def test_fast_path_steps_aside(text: str) -> None:
 def cached(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("RECONCILER_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cache_mod, "MIN_FILES", 0)
+    cache_mod.forget()
     return tmp_path / "cache"
 
 
@@ -49,6 +50,11 @@ def test_cache_serves_unchanged_files_and_reparses_changed_ones(
     assert len(parsed) == 1 and "Acme Two" in parsed[0]  # only the edited file was parsed
     assert second.occupiers["acme"].name == "Acme Two Ltd"
     assert second.sites == first.sites
+    # A new process (no memo) finds every file on disk.
+    cache_mod.forget()
+    parsed.clear()
+    load_estate(estate_dir)
+    assert parsed == []
 
 
 def test_error_in_a_cached_file_is_still_located(
