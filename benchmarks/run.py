@@ -98,8 +98,10 @@ class Bench:
         """Run one step with the switches' counters reset before and read after."""
         before = labio.configs(self.eps)
         labio.reset_counters(self.eps)
-        seconds, rc, rss, _ = self.cli(*args, ok=ok)
+        seconds, rc, rss, stdout = self.cli(*args, ok=ok)
         counts = labio.counters(self.eps)
+        if args[0] == "plan" and "json" in args:
+            targets = len(json.loads(stdout)["targets"])  # what the scoping chose
         after = labio.configs(self.eps)
         min_lines, changed = labio.minimum_for(before, after)
         step = Step(name, round(seconds, 3), rc, round(rss, 1), targets, changed,
@@ -186,13 +188,16 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int) -> dict[str, A
         site = site_docs and sorted(site_docs)[len(site_docs) // 2]
         undo: list[tuple[Path, str]] = []
         moved = _move_one(estate, site_docs, occ_docs, site, undo)
-        per_site = n_targets // sizes.sites if n_targets % sizes.sites == 0 else 0
+        at_site = _site_targets(site_docs[site])
         scope = ["--changed-since", "HEAD"] if changed_since else ["--site", site]
-        bench.measured("scoped plan (1 occ.)", "plan", "--format", "json", *scope, ok=(2,),
-                       targets=per_site or _site_targets(site_docs[site]),
-                       note=f"{moved} moves; scoped with {' '.join(scope)}")
+        scoped = bench.measured("scoped plan (1 occ.)", "plan", "--format", "json", *scope,
+                                ok=(2,), targets=at_site,
+                                note=f"{moved} moved; scoped with {' '.join(scope)}")
+        if changed_since:
+            bench.measured("site plan (--site)", "plan", "--format", "json", "--site", site,
+                           ok=(2,), targets=at_site, note=f"the site of {moved} only")
         bench.measured("apply one space move", "apply", "--yes", *scope, ok=(0,),
-                       targets=per_site or _site_targets(site_docs[site]))
+                       targets=scoped.targets)
         if changed_since:
             _git(estate, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid",
                  "commit", "-qam", "move")
