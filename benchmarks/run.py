@@ -204,8 +204,11 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int) -> dict[str, A
         if with_ansible:
             from benchmarks import ansible_peer
 
-            result["ansible"] = ansible_peer.compare(bench, site_docs, occ_docs, _move_one,
-                                                     workdir, forks)
+            try:
+                result["ansible"] = ansible_peer.compare(bench, site_docs, occ_docs,
+                                                         _move_one, workdir, forks)
+            except SystemExit as exc:  # keep what was measured; say what failed
+                result["ansible_error"] = str(exc)[-2000:]
     finally:
         bench.lab_down()
     result["steps"] = [asdict(s) for s in bench.steps]
@@ -259,6 +262,8 @@ def table(result: dict[str, Any]) -> str:
     rows.append(f"\nmachine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; load "
                 f"average {m['load_average_1m']} before, {result['load_average_1m_after']} "
                 f"after; peak memory {result['peak_rss_mb']:.0f} MiB")
+    if "ansible_error" in result:
+        rows.append(f"\nAnsible run failed: {result['ansible_error']}")
     if "ansible" in result:
         a = result["ansible"]
         rows.append("\nside by side with Ansible (arista.eos resource modules, state replaced, "
@@ -272,6 +277,27 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def markdown(result: dict[str, Any]) -> str:
+    """The results as a Markdown table (for the README)."""
+    rows = ["| step | time | peak memory | targets | changed | round trips (min) | "
+            "config lines (min) |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for s in result["steps"]:
+        rows.append(f"| {s['name']} | {s['seconds']:.1f} s | {s['peak_rss_mb']:.0f} MiB | "
+                    f"{s['targets']} | {s['changed_targets']} | {s['round_trips']} "
+                    f"({s['min_round_trips']}) | {s['config_lines']} ({s['min_config_lines']}) |")
+    if "ansible" in result:
+        a = result["ansible"]
+        rows += ["", "| same change, same switches | reconciler | Ansible (forks "
+                 f"{a['forks']}) | ratio | round trips (reconciler / Ansible) |",
+                 "|---|---:|---:|---:|---:|"]
+        for k in ("space move on every site", "no change"):
+            r = a[k]
+            rows.append(f"| {k} | {r['reconciler_s']:.1f} s | {r['ansible_s']:.1f} s | "
+                        f"{r['ratio']:.0f}x | {r['reconciler_round_trips']} / "
+                        f"{r['ansible_round_trips']} |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--size", choices=sorted(SIZES), default="small")
@@ -281,7 +307,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ansible", action="store_true", help="also run Ansible's arista.eos "
                    "resource modules on the same change (creates a venv on first use)")
     p.add_argument("--forks", type=int, default=10, help="Ansible forks (default 10)")
+    p.add_argument("--markdown", type=Path, metavar="JSON", help="only print the results "
+                   "of an earlier run as a Markdown table")
     args = p.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return 0
     out = args.json or ROOT / "benchmarks" / "results" / f"{args.size}.json"
     tmp = None
     if args.workdir:
