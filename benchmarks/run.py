@@ -37,6 +37,7 @@ SIZES = {
     "small": dict(sites=3, occupiers=30, users=300, switches=6),
     "large": dict(sites=100, occupiers=2000, users=40000, switches=200),
 }
+SWITCH_PLATFORMS = ("arista_eos", "cisco_ios")
 CLI = "import sys; from reconciler.cli import main; sys.argv[0] = 'reconciler'; main()"
 
 
@@ -119,7 +120,10 @@ class Bench:
         from ruamel.yaml import YAML
 
         doc = YAML(typ="safe").load((self.estate / ".lab" / "endpoints.yaml").read_text())
-        self.eps = dict(doc["targets"])
+        # The counters and configs come from the EOS emulators (eAPI on host:port).
+        eos = {f"{sid}/{name}" for sid, site in generate(self.sizes)[0].items()
+               for name, sw in site["switches"].items() if sw["platform"] == "arista_eos"}
+        self.eps = {tid: ep for tid, ep in doc["targets"].items() if tid in eos}
         step = Step("lab up", round(seconds, 3), rc, round(rss, 1), len(self.eps),
                     note="start emulators for every switch (one process)")
         self.steps.append(step)
@@ -157,8 +161,12 @@ def _supports(bench: Bench, option: str) -> bool:
     return option in out
 
 
-def run(size: str, workdir: Path, with_ansible: bool, forks: int) -> dict[str, Any]:
-    sizes = Sizes(**SIZES[size], seed=7, platforms=frozenset(_platforms()))
+def run(size: str, workdir: Path, with_ansible: bool, forks: int,
+        all_platforms: bool = False) -> dict[str, Any]:
+    known = _platforms()
+    if not all_platforms:  # the switch estate; --all-platforms adds Wi-Fi, RADIUS, PBX...
+        known = [p for p in known if p in SWITCH_PLATFORMS]
+    sizes = Sizes(**SIZES[size], seed=7, platforms=frozenset(known))
     estate = workdir / "estate"
     t0 = time.perf_counter()
     write_estate(sizes, estate)
@@ -307,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ansible", action="store_true", help="also run Ansible's arista.eos "
                    "resource modules on the same change (creates a venv on first use)")
     p.add_argument("--forks", type=int, default=10, help="Ansible forks (default 10)")
+    p.add_argument("--all-platforms", action="store_true", help="generate the Wi-Fi, RADIUS "
+                   "and PBX systems of every site too (when their targets exist); default: "
+                   "switches only")
     p.add_argument("--markdown", type=Path, metavar="JSON", help="only print the results "
                    "of an earlier run as a Markdown table")
     args = p.parse_args(argv)
@@ -324,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="reconciler-bench-")
         workdir = Path(tmp.name)
     try:
-        result = run(args.size, workdir, args.ansible, args.forks)
+        result = run(args.size, workdir, args.ansible, args.forks, args.all_platforms)
     finally:
         if tmp is not None:
             tmp.cleanup()
