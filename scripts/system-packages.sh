@@ -6,6 +6,10 @@ PACKAGES=(
   sqlite3       # the embedded SQL databases, inspected by hand
   postgresql    # PostgreSQL variants of the SQL targets' tests (private cluster per run)
   shellcheck    # actionlint checks the workflows' shell steps with it (tests/gitops)
+  freeradius             # RADIUS: the real server in the lab and its tests
+  freeradius-utils       # RADIUS: radclient/radtest for checks by hand
+  freeradius-postgresql  # RADIUS: rlm_sql_postgresql for the PostgreSQL variant
+  eapoltest              # RADIUS: eapol_test, a real 802.1X supplicant (PEAP tests)
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-REALDATA = REPO_ROOT.parent / "shared" / "realdata"
+# RECONCILER_REALDATA points elsewhere (a git worktree sits away from `shared`).
+REALDATA = Path(os.environ.get("RECONCILER_REALDATA") or REPO_ROOT.parent / "shared" / "realdata")
 
 
 def realdata(*parts: str) -> Path:

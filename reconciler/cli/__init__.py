@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from .calls import calls_cmd
 from .live import apply_cmd, plan_cmd
 from .offline import allocate_cmd, inspect_cmd, schema_cmd, validate_cmd
 
@@ -21,6 +22,7 @@ app.command("plan")(plan_cmd)
 app.command("apply")(apply_cmd)
 app.command("inspect")(inspect_cmd)
 app.command("schema")(schema_cmd)
+app.command("calls")(calls_cmd)
 
 
 def _register_lab() -> None:

@@ -30,6 +30,8 @@ from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
 from ..targets._render import environment
 from .common import OUT, RepoOpt, handle_errors, load
+from .lab_pbx import plan_pbx
+from .lab_radius import plan_radius
 
 LAB_DIR = ".lab"
 lab_app = typer.Typer(help="Run the bundled lab: emulated switches and systems on loopback.",
@@ -94,8 +96,14 @@ def plan_switches(estate: Estate, workdir: Path, plan: LabPlan) -> None:
         plan.components.append({"kind": "eos", "devices": devices})
 
 
+def _plan_wifi(estate: Estate, workdir: Path, plan: LabPlan) -> None:
+    from .lab_meraki import plan_wifi  # its own module: it imports LabPlan from here
+
+    plan_wifi(estate, workdir, plan)
+
+
 # Each live-system family adds how its lab part is started.
-LAB_PLANNERS: list[LabPlanner] = [plan_switches]
+LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_wifi, plan_radius, plan_pbx]
 
 
 def build_lab(estate: Estate, workdir: Path) -> LabPlan:
@@ -111,7 +119,9 @@ def endpoints_doc(plan: LabPlan, endpoints: dict[str, Any]) -> dict[str, Any]:
         tid = plan.targets.get(name)
         if tid:
             targets[tid] = {k: v for k, v in ep.items() if k in ("host", "port", "transport",
-                                                                 "base_url", "dsn", "path")}
+                                                                 "base_url", "dsn", "path",
+                                                                 "requests_per_second",
+                                                                 "provisioning_dir")}
     return {"targets": targets}
 
 

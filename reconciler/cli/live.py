@@ -10,10 +10,12 @@ from typing import Annotated, Any
 import typer
 from ruamel.yaml import YAML
 
+from .. import outbox
 from ..engine.apply import RunResult, apply_plan
 from ..engine.credentials import CredentialStore
 from ..engine.plan import Plan, make_plan
 from ..engine.render_text import render_text
+from ..engine.resources import TargetSpec
 from ..errors import ConfigError, PlanError
 from ..gitops.markdown import render_markdown
 from ..gitops.planning import finish_plan, scoped
@@ -68,7 +70,7 @@ def select(desired: DesiredState, sites: list[str] | None,
            targets: list[str] | None) -> DesiredState:
     if not sites and not targets:
         return desired
-    known_sites = {s.site for s in desired.targets.values()}
+    known_sites = {s for spec in desired.targets.values() for s in _sites_of(spec)}
     for s in sites or []:
         if s not in known_sites:
             raise ConfigError(f"no targets at site {s!r}; sites: {', '.join(sorted(known_sites))}")
@@ -76,8 +78,14 @@ def select(desired: DesiredState, sites: list[str] | None,
         if t not in desired.targets:
             raise ConfigError(f"no target {t!r}; targets: {', '.join(sorted(desired.targets))}")
     keep = [tid for tid, spec in desired.targets.items()
-            if (not sites or spec.site in sites) and (not targets or tid in targets)]
+            if (not sites or set(_sites_of(spec)) & set(sites))
+            and (not targets or tid in targets)]
     return desired.select(keep)
+
+
+def _sites_of(spec: TargetSpec) -> list[str]:
+    """A target shared by sites (one RADIUS server) lists them all in its scope."""
+    return [spec.site, *spec.scope.get("sites", [])]
 
 
 def desired_state(repo: Path, at: str | None, endpoints: Path | None, sites: list[str] | None,
@@ -160,6 +168,7 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
               allow_offboard: AllowOffboardOpt = None) -> None:
     """Apply the changes of a plan, verify them, and roll everything back on failure."""
     creds = credentials(creds_file)
+    outbox.set_default_dir(repo.resolve() / "outbox")  # generated keys are mailed from here
     if plan_file is not None:
         try:
             plan = Plan.from_json(json.loads(plan_file.read_text(encoding="utf-8")))

@@ -56,6 +56,12 @@ def build_ledger(estate: Estate) -> Ledger:
             if c.public_ip:
                 ledger.hold(c.site, "vlan", str(c.public_ip.vlan), p)
                 ledger.hold(c.site, "public", c.public_ip.block, p)
+            if c.main_number:
+                ledger.hold(c.site, "number", c.main_number.number, p)
+            for n in c.numbers:
+                ledger.hold(c.site, "number", n.number, p)
+                if n.extension is not None:
+                    ledger.hold(c.site, "extension", str(n.extension), p)
     return ledger
 
 

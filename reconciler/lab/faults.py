@@ -21,6 +21,7 @@ class FaultSettings:
     error_regex: str | None = None  # commands matching this fail as invalid input
     error_message: str = "Lab fault: injected error"
     http_500: int = 0  # the next K requests get HTTP 500
+    http_429: int = 0  # the next K requests get HTTP 429 (rate limited, with Retry-After)
     fail_commit: bool = False  # every commit fails, nothing is applied
     commit_message: str = "Lab fault: commit failed"
 
@@ -46,6 +47,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "error_regex": (str, type(None)),
     "error_message": (str,),
     "http_500": (int,),
+    "http_429": (int,),
     "fail_commit": (bool,),
     "commit_message": (str,),
 }
@@ -101,6 +103,14 @@ class Faults:
         with self._lock:
             if self._settings.http_500 > 0:
                 self._settings.http_500 -= 1
+                return True
+            return False
+
+    def take_rate_limit(self) -> bool:
+        """True if this request must be refused with HTTP 429 (consumes one)."""
+        with self._lock:
+            if self._settings.http_429 > 0:
+                self._settings.http_429 -= 1
                 return True
             return False
 

@@ -42,7 +42,34 @@ def _start_eos(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running(eps, lab.stop, lab)
 
 
-COMPONENTS: dict[str, Starter] = {"eos": _start_eos}
+def _start_freeradius(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .freeradius import start_component
+
+    endpoints, servers = start_component(config, workdir)
+
+    def stop() -> None:
+        for srv in servers:
+            srv.stop()
+    return Running(endpoints, stop, {srv.workdir.name: srv for srv in servers})
+
+
+def _start_meraki(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .meraki_server import MerakiLab
+
+    lab = MerakiLab.from_config(config).start()
+    ep = {"base_url": lab.base_url, "requests_per_second": lab.limiter.rate}
+    return Running({name: dict(ep) for name in config.get("targets", [])}, lab.stop, lab)
+
+
+def _start_asterisk(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .asterisk_db import PbxLab
+
+    lab = PbxLab(config, workdir).start()
+    return Running(lab.endpoints(), lab.stop, lab)
+
+
+COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "meraki": _start_meraki,
+                                  "freeradius": _start_freeradius, "asterisk": _start_asterisk}
 
 
 @dataclass

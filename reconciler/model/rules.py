@@ -51,7 +51,33 @@ def check_estate(estate: Estate, *, check_allocations: bool = True) -> list[Inpu
         issues += list(_site_rules(estate, site))
     issues += list(_occupier_rules(estate, check_allocations))
     issues += list(_unique_rules(estate))
+    issues += list(_radius_rules(estate))
     return issues
+
+
+def _radius_rules(estate: Estate) -> Iterator[InputIssue]:
+    """Sites sharing a RADIUS server share its credentials, and each has its own NAS name
+    (the per-site VLAN groups match on it)."""
+    first: dict[str, Site] = {}
+    for site in sorted(estate.sites.values(), key=lambda s: s.id):
+        r = site.radius
+        if r is None:
+            continue
+        other = first.setdefault(r.server, site)
+        if other is site or other.radius is None:
+            continue
+        if r.credentials != other.radius.credentials:
+            yield estate.site_issue(site.id, ("radius", "credentials"), "radius-server",
+                                    f"RADIUS server {r.server!r} is reached with credentials "
+                                    f"{other.radius.credentials!r} at site {other.id}; sites "
+                                    "sharing a server must name the same credentials")
+        for s2 in estate.sites.values():
+            if s2 is not site and s2.radius and s2.radius.server == r.server and \
+                    s2.radius.nas_identifier == r.nas_identifier and s2.id < site.id:
+                yield estate.site_issue(site.id, ("radius", "nas_identifier"), "radius-nas",
+                                        f"NAS identifier {r.nas_identifier!r} is already site "
+                                        f"{s2.id}'s on RADIUS server {r.server!r}; each site "
+                                        "needs its own")
 
 
 def _site_rules(estate: Estate, site: Site) -> Iterator[InputIssue]:
@@ -222,6 +248,8 @@ def _contract_rules(estate: Estate, occ_id: str, cp: tuple[str | int, ...], c: C
         yield err((*cp, "dhcp"), "dhcp-off", "dhcp: false is allowed only with a public_ip service "
                   "(the occupier's own router then serves addresses)")
     yield from _voice_rules(err, cp, c, site, emails)
+    if check_allocations and not torn_down(c):
+        yield from _voice_allocations(err, cp, c, site)
 
 
 def _voice_rules(err, cp, c: Contract, site: Site, emails: set[str]) -> Iterator[InputIssue]:  # type: ignore[no-untyped-def]
@@ -249,6 +277,35 @@ def _voice_rules(err, cp, c: Contract, site: Site, emails: set[str]) -> Iterator
     if c.main_number and not in_number_ranges(site, c.main_number.number):
         yield err((*cp, "main_number"), "number-range",
                   f"{c.main_number.number} is not in the site's number ranges (rule 8)")
+
+
+def _voice_allocations(err, cp, c: Contract, site: Site) -> Iterator[InputIssue]:  # type: ignore[no-untyped-def]
+    """Numbers, extensions and the main number are allocated, never typed in by hand."""
+    voice = c.services.voice
+    if voice is None:
+        return
+    if not site.pools.numbers:
+        yield err((*cp, "services", "voice"), "number-range",
+                  f"site {site.id} has no number ranges (pools.numbers) to give voice lines")
+        return
+    fix = "run `reconciler allocate`"
+    if len(c.numbers) < voice.lines:
+        yield err((*cp, "services", "voice"), "allocation-missing",
+                  f"{voice.lines} voice lines but {len(c.numbers)} numbers: {fix}")
+    if c.main_number is None and site.pbx is not None and site.pbx.main_number:
+        yield err((*cp, "services", "voice"), "allocation-missing",
+                  f"site {site.id} gives every voice contract a main number: {fix}")
+    for ni, n in enumerate(c.numbers):
+        if n.extension is None and site.pools.extensions:
+            yield err((*cp, "numbers", ni), "allocation-missing",
+                      f"{n.number} has no extension: {fix}")
+    if c.main_number is not None and site.pbx is not None and site.pbx.reception is None:
+        m = c.main_number
+        for step in ("in_hours", "out_of_hours", "if_unanswered"):
+            if getattr(m, step).to == "reception":
+                yield err((*cp, "main_number", step), "main-number",
+                          f"{step} goes to reception but site {site.id} has no pbx.reception "
+                          "extension")
 
 
 def _unique_rules(estate: Estate) -> Iterator[InputIssue]:

@@ -38,7 +38,7 @@ PORT_REF_RE = r"^([a-z][a-z0-9-]{0,30}[a-z0-9]):([A-Za-z-]+[0-9/]*?)(\d{1,3})(?:
 RESOURCE_KINDS = (
     "vlan", "svi", "trunk", "port", "radius_user", "radius_group", "radius_mac", "wifi_policy",
     "wifi_psk", "wifi_client", "pbx_endpoint", "pbx_did", "pbx_hunt_group", "pbx_voicemail",
-    "pbx_main_number", "handset", "dhcp_subnet",
+    "pbx_main_number", "handset", "dhcp_subnet", "pbx_extension",
 )
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -167,6 +167,9 @@ class WifiSystem(StrictModel):
     device_auth: Literal["psk", "mac"] = "psk"
     credentials: CredRef
     base_url: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.:-]+(/[A-Za-z0-9/._-]*)?$")] | None = None
+    # Group policies and identity PSKs named with this prefix are the reconciler's; others
+    # on the network are never read, changed or deleted.
+    managed_prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$")] = "rcl-"
 
 
 class RadiusSystem(StrictModel):
@@ -185,6 +188,9 @@ class PbxSystem(StrictModel):
     main_number: bool = True
     number_cooldown_days: Annotated[int, Field(ge=0, le=3650)] = 90
     reception: Annotated[int, Field(ge=100, le=99999)] | None = None
+    # PJSIP endpoint of the carrier trunk (operator-managed) that forwards dial out through.
+    trunk: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")] = "trunk"
+    sip_server: Host | None = Field(None, description="address desk phones register to")
 
     @field_validator("provisioning_dir")
     @classmethod

@@ -34,6 +34,8 @@ class Edit:
     after: tuple[str, ...] = ()  # put the new key after the first of these that exists
     flow: bool = True
     describe: str = ""
+    # Append the items of `value` (a list) to the sequence at `key`, creating it if absent.
+    append: bool = False
 
 
 class EditError(ReconcilerError):
@@ -114,7 +116,10 @@ def _roundtrip(original: str, edits: Sequence[Edit]) -> str:
         target = _walk(data, e.path)
         if not isinstance(target, CommentedMap):
             raise EditError(f"{e.file}: {'.'.join(map(str, e.path))} is not a mapping")
-        node = _to_node(e.value, e.flow)
+        if e.append and e.key in target:
+            target[e.key].extend(_to_node(v, True) for v in e.value)
+            continue
+        node = _to_node(e.value, e.flow and not e.append)
         if e.key in target:
             target[e.key] = node
             continue
@@ -142,6 +147,8 @@ def _insert_text(text: str, e: Edit) -> str | None:
         return None
     data = YAML(typ="rt").load(text)
     target = _walk(data, e.path)
+    if e.append:
+        return _append_text(text, target, e)
     if not isinstance(target, CommentedMap) or e.key in target or not target:
         return None
     if target.fa.flow_style():
@@ -161,6 +168,42 @@ def _insert_text(text: str, e: Edit) -> str | None:
         lines[i - 1] += "\n"
     lines.insert(i, " " * key_col + f"{e.key}: {flow(e.value)}\n")
     return "".join(lines)
+
+
+def _append_text(text: str, target: Any, e: Edit) -> str | None:
+    """Append items to a block sequence (or start one) as new lines only."""
+    if not isinstance(target, CommentedMap) or not target or target.fa.flow_style():
+        return None
+    lines = text.splitlines(keepends=True)
+    seq = target.get(e.key)
+    if seq is None:
+        keys = list(target.keys())
+        _, key_col = target.lc.key(keys[0])
+        anchor = next((a for a in e.after if a in target), keys[-1])
+        i = _block_end(lines, target.lc.key(anchor)[0] + 1, key_col)
+        new = [" " * key_col + f"{e.key}:\n"]
+        new += [" " * (key_col + 2) + f"- {flow(v)}\n" for v in e.value]
+    elif isinstance(seq, CommentedSeq) and seq and not seq.fa.flow_style():
+        line, col = seq.lc.item(len(seq) - 1)
+        dash = lines[line].index("-", 0, col + 1) if "-" in lines[line][:col + 1] else col - 2
+        i = _block_end(lines, line + 1, dash)
+        new = [" " * dash + f"- {flow(v)}\n" for v in e.value]
+    else:
+        return None
+    if i > 0 and not lines[i - 1].endswith("\n"):
+        lines[i - 1] += "\n"
+    lines[i:i] = new
+    return "".join(lines)
+
+
+def _block_end(lines: list[str], first: int, col: int) -> int:
+    """First line after `first` that is not blank and not indented deeper than `col`."""
+    i = first
+    while i < len(lines) and (not lines[i].strip() or _indent_of(lines[i]) > col):
+        i += 1
+    while i > first and not lines[i - 1].strip():
+        i -= 1
+    return i
 
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./@-]*$")
@@ -193,7 +236,8 @@ def _check_semantics(original: str, new: str, edits: Sequence[Edit]) -> None:
     after = plain(YAML(typ="rt").load(new))
     for e in edits:
         node = _walk(before, e.path)
-        node[e.key] = plain(_to_plain(e.value))
+        value = plain(_to_plain(e.value))
+        node[e.key] = (node.get(e.key) or []) + value if e.append else value
     if before != after:
         raise EditError("internal check failed: the edited file does not load to the intended data")
 

@@ -11,10 +11,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import UnknownPlatformError
+from .asterisk import AsteriskTarget
 from .eos import EosTarget
+from .freeradius import FreeradiusTarget
+from .meraki import MerakiTarget
 
 TARGETS: Mapping[str, Any] = {
     EosTarget.platform: EosTarget,
+    MerakiTarget.platform: MerakiTarget,
+    FreeradiusTarget.platform: FreeradiusTarget,
+    AsteriskTarget.platform: AsteriskTarget,
 }
 
 

@@ -39,7 +39,7 @@ def test_first_plan_creates_the_estate_then_apply_converges(lab_estate: LabEstat
     rc, plan = lab_estate.plan_json()
     assert rc == 2
     assert plan["format_version"] == 1 and plan["errors"] == []
-    by_target = {t["target"]: t for t in plan["targets"]}
+    by_target = {t["target"]: t for t in plan["targets"] if t["platform"] == "arista_eos"}
     assert set(by_target) == {"lon1/core1", "lon1/acc-2a", "lon1/acc-3a", "man1/core1",
                               "man1/acc-1a"}
     core = {(c["op"], c["kind"], c["key"]) for c in by_target["lon1/core1"]["changes"]}
@@ -55,7 +55,11 @@ def test_first_plan_creates_the_estate_then_apply_converges(lab_estate: LabEstat
 
     res = lab_estate.cli("apply", "--yes")
     assert res.exit_code == 0, res.output
-    assert "Apply complete: 32 created, 50 updated, 0 deleted." in res.output
+    switch_ops = [c["op"] for t in by_target.values() for c in t["changes"]]
+    assert (switch_ops.count("create"), switch_ops.count("update")) == (32, 50)
+    total = plan["summary"]
+    assert (f"Apply complete: {total['create']} created, {total['update']} updated, "
+            f"{total['delete']} deleted.") in res.output
 
     cfg = lab_estate.eos("lon1/acc-3a").running_config()
     assert "interface Ethernet9\n   description occ:harbour-coffee space:3.04\n" \

@@ -23,7 +23,8 @@ def _report(memory_live: MemoryLive, no_creds: Callable[[], object], day: dt.dat
             window: int, policy: dict[str, str]):  # type: ignore[no-untyped-def]
     estate = load_estate(REPO_ROOT)
     desired = compile_estate(estate, day)
-    plan = make_plan(desired, memory_live.registry(["arista_eos"]), no_creds())  # type: ignore[arg-type]
+    platforms = {s.platform for s in desired.targets.values()}
+    plan = make_plan(desired, memory_live.registry(platforms), no_creds())  # type: ignore[arg-type]
     earlier = [compile_estate(estate, day - dt.timedelta(days=n)).resources
                for n in range(1, window + 1)]
     return plan, classify(plan, lambda site, kind: policy.get(kind, policy["default"]),

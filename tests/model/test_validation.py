@@ -186,3 +186,12 @@ def test_billion_laughs_is_refused(estate_dir: Path, cli: Callable[..., object])
     result = cli("validate", "--repo", estate_dir)
     assert result.exit_code == 1  # type: ignore[attr-defined]
     assert "[yaml-alias]" in result.output  # type: ignore[attr-defined]
+
+
+def test_a_bad_wifi_prefix_is_located(estate_dir: Path, cli: Callable[..., object]) -> None:
+    site = estate_dir / "sites" / "lon1.yaml"
+    edit(site, "credentials: meraki-org}", "credentials: meraki-org, managed_prefix: \"a b;\"}")
+    res = cli("validate", "--repo", estate_dir)
+    assert res.exit_code == 1  # type: ignore[attr-defined]
+    assert re.search(rf"sites/lon1.yaml:{line_of(site, 'managed_prefix')}:\d+: .*managed_prefix",
+                     res.output)  # type: ignore[attr-defined]
