@@ -205,7 +205,8 @@ def generate(sz: Sizes) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, 
                 lines = 4
                 c["services"]["voice"] = {"lines": lines, "tariff": "standard"}
                 c["main_number"] = {"number": f"+{next_number}"}
-                c["numbers"] = [{"number": f"+{next_number + 1 + k}"} for k in range(lines - 1)]
+                # One number per voice line (the main number is inbound only, on top).
+                c["numbers"] = [{"number": f"+{next_number + 1 + k}"} for k in range(lines)]
                 next_number += 10
             contracts[j].insert(0 if home else len(contracts[j]), c)  # home site first
     per, extra = divmod(sz.users, max(1, sz.occupiers))
