@@ -19,6 +19,7 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ KEEP_UNUSED = 20_000  # entries kept on disk beyond those this process used
 _LOCK = threading.Lock()
 _MEMO: dict[str, Any] = {}  # digest -> values, for this process
 _LOADED: set[Path] = set()  # cache files already read into the memo
+_MODELS: dict[tuple[str, str], Any] = {}  # (schema, digest) -> validated frozen model
 
 
 def cache_dir() -> Path | None:
@@ -101,8 +103,25 @@ class ValuesCache:
             pass  # a cache that cannot be written is only slower
 
 
+def validated(model: type, key: str, make: Callable[[], Any]) -> Any:
+    """The model a file's bytes validated to earlier in this process, else `make()`.
+
+    Models are frozen, so two loads (a `--changed-since` plan: at REF and now) can share
+    them; a file that fails validation is never remembered.
+    """
+    memo_key = (model.__qualname__, key)
+    with _LOCK:
+        found = _MODELS.get(memo_key)
+    if found is None:
+        found = make()
+        with _LOCK:
+            _MODELS[memo_key] = found
+    return found
+
+
 def forget() -> None:
     """Drop the process memo (tests)."""
     with _LOCK:
         _MEMO.clear()
         _LOADED.clear()
+        _MODELS.clear()

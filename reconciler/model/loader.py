@@ -21,7 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
 from ..errors import InputIssue
-from .cache import ValuesCache, digest
+from .cache import ValuesCache, digest, validated
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
@@ -42,6 +42,7 @@ class SourceFile:
         self.text = text
         self._values = values
         self._data = data
+        self.digest: str | None = None  # content hash, when the parse cache knows the file
 
     @property
     def data(self) -> Any:
@@ -236,7 +237,9 @@ def read_yaml(path: Path, rel: str,
         if fast is not None and cache is not None:
             cache.put(key, fast)
     if fast is not None:
-        return SourceFile(rel, text, values=fast), []
+        src = SourceFile(rel, text, values=fast)
+        src.digest = key or None
+        return src, []
     try:
         data = _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -257,7 +260,11 @@ def read_yaml(path: Path, rel: str,
 def validate_model(model: type[BaseModel], src: SourceFile) -> tuple[Any, list[InputIssue]]:
     """Validate a file against its schema; every error located at file:line:col."""
     try:
-        return model.model_validate(src.values), []
+        if src.digest is not None:  # the same bytes validate to the same (frozen) model
+            obj = validated(model, src.digest, lambda: model.model_validate(src.values))
+        else:
+            obj = model.model_validate(src.values)
+        return obj, []
     except ValidationError as exc:
         issues = []
         for err in exc.errors(include_url=False):
