@@ -5,6 +5,9 @@ set -euo pipefail
 PACKAGES=(
   sqlite3       # the embedded SQL databases, inspected by hand
   postgresql    # PostgreSQL variants of the SQL targets' tests (private cluster per run)
+  kea-dhcp4-server  # the real DHCP server of the Kea target's tests and the lab (kea-dhcp4)
+  kea-ctrl-agent    # Kea's HTTP control agent: the Kea target's HTTP transport test
+  iproute2      # network namespaces for the DHCP lease test (ip netns)
   shellcheck    # actionlint checks the workflows' shell steps with it (tests/gitops)
   freeradius             # RADIUS: the real server in the lab and its tests
   freeradius-utils       # RADIUS: radclient/radtest for checks by hand

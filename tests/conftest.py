@@ -60,3 +60,37 @@ def postgres():  # type: ignore[no-untyped-def]
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def kea_server():  # type: ignore[no-untyped-def]
+    """One private kea-dhcp4 per test worker (see `kea`)."""
+    from reconciler.lab.kea import KeaServer, KeaUnavailable
+
+    try:
+        server = KeaServer()
+    except KeaUnavailable as exc:
+        pytest.skip(f"Kea tests need the real server: {exc}")
+    with server:
+        yield server
+
+
+@pytest.fixture
+def kea(kea_server):  # type: ignore[no-untyped-def]
+    """A private kea-dhcp4 on loopback holding only one hand-made (unmanaged) subnet."""
+    kea_server.start()  # no-op unless a test stopped it
+    kea_server.reset()
+    return kea_server
+
+
+@pytest.fixture
+def own_kea():  # type: ignore[no-untyped-def]
+    """A kea-dhcp4 of this test alone (for tests that stop or restart it)."""
+    from reconciler.lab.kea import KeaServer, KeaUnavailable
+
+    try:
+        server = KeaServer()
+    except KeaUnavailable as exc:
+        pytest.skip(f"Kea tests need the real server: {exc}")
+    with server:
+        yield server

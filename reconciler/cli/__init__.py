@@ -6,6 +6,7 @@ import typer
 
 from .calls import calls_cmd
 from .live import apply_cmd, plan_cmd
+from .occupier import guide_cmd, show_cmd
 from .offline import allocate_cmd, inspect_cmd, schema_cmd, validate_cmd
 
 app = typer.Typer(
@@ -23,6 +24,8 @@ app.command("apply")(apply_cmd)
 app.command("inspect")(inspect_cmd)
 app.command("schema")(schema_cmd)
 app.command("calls")(calls_cmd)
+app.command("show")(show_cmd)
+app.command("guide")(guide_cmd)
 
 
 def _register_lab() -> None:

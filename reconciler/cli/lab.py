@@ -102,8 +102,15 @@ def _plan_wifi(estate: Estate, workdir: Path, plan: LabPlan) -> None:
     plan_wifi(estate, workdir, plan)
 
 
+def plan_dhcp(estate: Estate, workdir: Path, plan: LabPlan) -> None:
+    from .lab_kea import plan_kea
+
+    plan_kea(estate, workdir, plan)
+
+
 # Each live-system family adds how its lab part is started.
-LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_wifi, plan_radius, plan_pbx]
+LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_wifi, plan_radius, plan_pbx,
+                                  plan_dhcp]
 
 
 def build_lab(estate: Estate, workdir: Path) -> LabPlan:

@@ -47,7 +47,8 @@ def allocate_cmd(repo: RepoOpt = Path("."),
                  check: Annotated[bool, typer.Option("--check", help="Only report missing "
                                                      "allocations (exit 1 if any).")] = False
                  ) -> None:
-    """Give every contract that needs one a VLAN and /24 (lowest free; existing never move).
+    """Give every contract what it needs: a VLAN and /24, a public block (lowest free;
+    existing allocations never move).
 
     Writes into the occupier files, keeping comments, key order and quoting.
     """

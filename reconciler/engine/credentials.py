@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from ..errors import CredentialsError
 
 ENV_PREFIX = "RECONCILER_CRED_"
+PUBLIC_FIELDS = ("username", "user")
 
 
 class Credential(Mapping[str, str]):
@@ -83,6 +84,9 @@ class CredentialStore:
         return Credential(name, fields)
 
     def all_secrets(self) -> list[str]:
-        out = [v for d in self.file_data.values() for v in d.values() if v]
-        out += [v for k, v in self.environ.items() if k.startswith(ENV_PREFIX) and v]
+        # User names are not secret, and masking one ("admin") would mangle ordinary text.
+        out = [v for d in self.file_data.values() for k, v in d.items()
+               if v and k not in PUBLIC_FIELDS]
+        out += [v for k, v in self.environ.items() if k.startswith(ENV_PREFIX) and v
+                and not k.endswith(tuple(f"_{f.upper()}" for f in PUBLIC_FIELDS))]
         return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .allocate import ALLOCATORS
 from .compile import Compiler, DesiredState, compile_estate
+from .dhcp import compile_dhcp
 from .numbers import allocate_voice
 from .pbx import compile_pbx
 from .radius import compile_radius
@@ -11,7 +12,8 @@ from .switches import compile_switches
 from .wifi import compile_wifi
 
 # One compiler per live-system family, in no particular order (each owns its targets).
-COMPILERS: list[Compiler] = [compile_switches, compile_wifi, compile_radius, compile_pbx]
+COMPILERS: list[Compiler] = [compile_switches, compile_wifi, compile_radius, compile_pbx,
+                             compile_dhcp]
 ALLOCATORS.append(allocate_voice)
 
 # `intent.compile(estate, at=date)` reads as the design says; same function.

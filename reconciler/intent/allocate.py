@@ -94,7 +94,45 @@ def allocate_network(estate: Estate, ledger: Ledger, occ: Occupier, ci: int, c: 
                describe=f"{occ.id}@{site.id}: VLAN {vid}, subnet {subnet}")
 
 
-ALLOCATORS: list[Allocator] = [allocate_network]
+def free_public_block(ledger: Ledger, site: Site, size: int, period: Period) -> str | None:
+    """Lowest /size in the site's public blocks that overlaps no held or reserved block."""
+    reserved = [ipaddress.IPv4Network(r) for r in site.pools.public_reserved]
+    taken = [ipaddress.IPv4Network(v) for v, p in ledger.held[(site.id, "public")]
+             if overlaps(p, period)]
+    for pool in sorted(ipaddress.IPv4Network(p) for p in site.pools.public):
+        if pool.prefixlen > size:
+            continue
+        for block in pool.subnets(new_prefix=size):
+            if not any(block.overlaps(x) for x in (*reserved, *taken)):
+                return str(block)
+    return None
+
+
+def allocate_public(estate: Estate, ledger: Ledger, occ: Occupier, ci: int, c: Contract,
+                    site: Site) -> Iterator[Edit | AllocationError]:
+    """A /29 or /30 for the public IP service, carried on its own VLAN (layer 2 only)."""
+    service = c.services.public_ip
+    if c.public_ip or service is None or torn_down(c):
+        return
+    file = estate.occupier_file[occ.id]
+    period = holding(c)
+    block = free_public_block(ledger, site, service.size, period)
+    vid = free_vlan(ledger, site, period)
+    if block is None or vid is None:
+        what = f"/{service.size} public block" if block is None else "VLAN"
+        yield AllocationError(file, ("contracts", ci, "services", "public_ip"),
+                              f"no free {what} left at {site.id} (pools.public minus "
+                              f"public_reserved and blocks held by others): add a public block "
+                              f"in sites/{site.id}.yaml")
+        return
+    ledger.hold(site.id, "public", block, period)
+    ledger.hold(site.id, "vlan", str(vid), period)
+    yield Edit(file, ("contracts", ci), "public_ip", {"block": block, "vlan": vid},
+               after=("network", "services", "occupancies", "deprovision_on_end", "end", "start"),
+               describe=f"{occ.id}@{site.id}: public {block} on VLAN {vid}")
+
+
+ALLOCATORS: list[Allocator] = [allocate_network, allocate_public]
 
 
 def plan_allocations(estate: Estate) -> tuple[list[Edit], list[AllocationError]]:

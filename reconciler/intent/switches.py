@@ -20,6 +20,10 @@ def port_description(occupier: str, space: str) -> str:
     return f"occ:{occupier} space:{space}"
 
 
+def public_vlan_name(occupier: str) -> str:
+    return f"{occupier}-public"[:32]  # EOS VLAN names hold 32 characters
+
+
 def vacant_description(site: Site, space: str) -> str:
     return f"{site.vacant.description} space:{space}"
 
@@ -52,15 +56,20 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
         site_vlans[site.voice_vlan] = "voice"
     contracts = provisioned_contracts(estate, site.id, at)
     occ_vlans = {c.network.vlan: occ.id for occ, c in contracts if c.network}
-    trunk_vlans = sorted([*occ_vlans, *([site.voice_vlan] if site.voice_vlan else [])])
+    # Public blocks are layer 2 only: a VLAN on the switches and trunks, no SVI.
+    public_vlans = {c.public_ip.vlan: occ.id for occ, c in contracts if c.public_ip}
+    trunk_vlans = sorted([*occ_vlans, *public_vlans,
+                          *([site.voice_vlan] if site.voice_vlan else [])])
+    helper = [site.dhcp.server_address] if site.dhcp else None
 
-    # Which occupier has which space today.
-    leased: dict[str, tuple[str, int, bool]] = {}
+    # Which occupier has which space today (and the VLAN of its router port).
+    leased: dict[str, tuple[str, int, bool, int | None]] = {}
     for occ, c in contracts:
         assert c.network is not None
         for o in c.occupancies:
             if occupancy_effective(o, c, at):
-                leased[o.space] = (occ.id, c.network.vlan, c.services.voice is not None)
+                leased[o.space] = (occ.id, c.network.vlan, c.services.voice is not None,
+                                   c.public_ip.vlan if c.public_ip else None)
 
     ports = _managed_ports(site)
     for name, sw in sorted(site.switches.items()):
@@ -71,6 +80,8 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
                  "vlan_ranges": [[lo, hi]], "site_vlans": sorted(site_vlans),
                  "trunks": list(sw.uplinks), "svi": sw.role == "core",
                  "trunk_site_vlans": [site.voice_vlan] if site.voice_vlan else []}
+        if helper is not None:
+            scope["svi_helpers"] = True
         state.add_target(TargetSpec(tid, sw.platform.value, site.id, settings, scope,
                                     sw.credentials))
         res: list[Resource] = []
@@ -78,21 +89,32 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
             res.append(Resource(tid, "vlan", str(vid), {"name": label}, owner=None))
         for vid, occ_id in sorted(occ_vlans.items()):
             res.append(Resource(tid, "vlan", str(vid), {"name": occ_id}, owner=occ_id))
+        for vid, occ_id in sorted(public_vlans.items()):
+            res.append(Resource(tid, "vlan", str(vid), {"name": public_vlan_name(occ_id)},
+                                owner=occ_id))
         if sw.role == "core":
             for occ, c in contracts:
                 assert c.network is not None
                 net = ipaddress.IPv4Network(c.network.subnet)
-                gw = f"{net.network_address + 1}/{net.prefixlen}"
-                res.append(Resource(tid, "svi", f"Vlan{c.network.vlan}", {"address": gw},
-                                    owner=occ.id))
+                attrs: dict[str, object] = {"address": f"{net.network_address + 1}/{net.prefixlen}"}
+                if helper is not None:
+                    # DHCP relay to the site's server, unless the occupier's router serves it.
+                    attrs["helpers"] = helper if c.dhcp else []
+                res.append(Resource(tid, "svi", f"Vlan{c.network.vlan}", attrs, owner=occ.id))
         for uplink in sw.uplinks:
             res.append(Resource(tid, "trunk", uplink, {"vlans": trunk_vlans}, owner=None))
-        for iface, space, _role in ports[name]:
+        for iface, space, role in ports[name]:
             if space in leased:
-                occ_id, vlan, voice = leased[space]
-                attrs = {"mode": "access", "vlan": vlan,
-                         "voice_vlan": site.voice_vlan if voice else None,
-                         "description": port_description(occ_id, space), "enabled": True}
+                occ_id, vlan, voice, public = leased[space]
+                if role == "router" and public is not None:
+                    # The occupier's own router: its public VLAN, untagged, no phone.
+                    attrs = {"mode": "access", "vlan": public, "voice_vlan": None,
+                             "description": port_description(occ_id, space) + " router",
+                             "enabled": True}
+                else:
+                    attrs = {"mode": "access", "vlan": vlan,
+                             "voice_vlan": site.voice_vlan if voice else None,
+                             "description": port_description(occ_id, space), "enabled": True}
                 res.append(Resource(tid, "port", iface, attrs, owner=occ_id))
             else:
                 attrs = {"mode": "access", "vlan": site.vacant.vlan, "voice_vlan": None,

@@ -68,8 +68,16 @@ def _start_asterisk(config: Mapping[str, Any], workdir: Path) -> Running:
     return Running(lab.endpoints(), lab.stop, lab)
 
 
+def _start_kea(config: Mapping[str, Any], workdir: Path) -> Running:
+    from .kea import KeaLab
+
+    lab = KeaLab.from_config(config, workdir).start()
+    return Running(lab.endpoints(), lab.stop, lab)
+
+
 COMPONENTS: dict[str, Starter] = {"eos": _start_eos, "meraki": _start_meraki,
-                                  "freeradius": _start_freeradius, "asterisk": _start_asterisk}
+                                  "freeradius": _start_freeradius, "asterisk": _start_asterisk,
+                                  "kea": _start_kea}
 
 
 @dataclass

@@ -16,20 +16,11 @@ from ..errors import InputIssue
 from .base import number_range_bounds, parse_int_range
 from .estate import Estate
 from .occupier import Contract
+from .periods import FOREVER, Period, holding, overlaps
+from .rules_network import public_overlap_rules, reservation_rules, router_port_rule
 from .site import INTERFACE_RE, Site, Space, expand_port_ref
 
-FOREVER = dt.date.max
-Period = tuple[dt.date, dt.date]
-
-
-def holding(c: Contract) -> Period:
-    """When a contract holds its allocations: until its end only if it tears down."""
-    return c.start, (c.end if c.end and c.deprovision_on_end else FOREVER)
-
-
-def overlaps(a: Period, b: Period) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
-
+__all__ = ["FOREVER", "Period", "check_estate", "holding", "overlaps", "torn_down"]
 
 def torn_down(c: Contract) -> bool:
     """An ended contract that asked for teardown needs no allocation any more."""
@@ -52,6 +43,8 @@ def check_estate(estate: Estate, *, check_allocations: bool = True) -> list[Inpu
     issues += list(_occupier_rules(estate, check_allocations))
     issues += list(_unique_rules(estate))
     issues += list(_radius_rules(estate))
+    issues += list(public_overlap_rules(estate))
+    issues += list(reservation_rules(estate))
     return issues
 
 
@@ -241,6 +234,11 @@ def _contract_rules(estate: Estate, occ_id: str, cp: tuple[str | int, ...], c: C
                       f"VLAN {c.public_ip.vlan} is outside the site pool {lo}-{hi}")
         if not c.services.public_ip:
             yield err((*cp, "public_ip"), "public-service", "a public block without the public_ip service")
+        elif block.prefixlen != c.services.public_ip.size:
+            yield err((*cp, "public_ip", "block"), "public-size",
+                      f"{block} is a /{block.prefixlen} but the service asks for a "
+                      f"/{c.services.public_ip.size}")
+        yield from router_port_rule(err, cp, c, site)
     elif check_allocations and c.services.public_ip and not torn_down(c):
         yield err((*cp, "services", "public_ip"), "allocation-missing",
                   "the public_ip service needs a block: run `reconciler allocate`")

@@ -206,6 +206,9 @@ class DhcpSystem(StrictModel):
     credentials: CredRef
     server_address: Ipv4Addr
     dns_servers: list[Ipv4Addr] = []
+    # Kea's control agent (HTTP); default http://<server_address>:8000/
+    control_url: Annotated[str, Field(
+        pattern=r"^https?://[A-Za-z0-9.:-]+(/[A-Za-z0-9/._-]*)?$")] | None = None
 
 
 class Support(StrictModel):

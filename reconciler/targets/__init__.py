@@ -14,6 +14,7 @@ from ..errors import UnknownPlatformError
 from .asterisk import AsteriskTarget
 from .eos import EosTarget
 from .freeradius import FreeradiusTarget
+from .kea import KeaTarget
 from .meraki import MerakiTarget
 
 TARGETS: Mapping[str, Any] = {
@@ -21,6 +22,7 @@ TARGETS: Mapping[str, Any] = {
     MerakiTarget.platform: MerakiTarget,
     FreeradiusTarget.platform: FreeradiusTarget,
     AsteriskTarget.platform: AsteriskTarget,
+    KeaTarget.platform: KeaTarget,
 }
 
 

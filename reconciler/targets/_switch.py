@@ -29,6 +29,7 @@ class SwitchScope(BaseModel):
     trunk_site_vlans: list[int] = []
     trunks: list[str] = []
     svi: bool = False
+    svi_helpers: bool = False  # the SVIs' DHCP relay targets are managed (site has a server)
 
     def vlan_in_pool(self, vid: int) -> bool:
         return any(lo <= vid <= hi for lo, hi in self.vlan_ranges)
@@ -61,7 +62,7 @@ def resources_from_inspect(spec: TargetSpec, parsed: Mapping[str, Any]) -> list[
         vid = int(vid_s)
         if scope.vlan_managed(vid):
             name = v.get("name")
-            owner = name if scope.vlan_in_pool(vid) and name else None
+            owner = name.removesuffix("-public") if scope.vlan_in_pool(vid) and name else None
             vlan_owner[vid] = owner
             out.append(Resource(tid, "vlan", str(vid), {"name": name}, owner))
     if scope.svi:
@@ -69,6 +70,8 @@ def resources_from_inspect(spec: TargetSpec, parsed: Mapping[str, Any]) -> list[
             vid = int(vid_s)
             if scope.vlan_in_pool(vid):
                 attrs = {k: v for k, v in s.items() if k in ("address",)}
+                if scope.svi_helpers:
+                    attrs["helpers"] = sorted(s.get("helpers", []))
                 out.append(Resource(tid, "svi", f"Vlan{vid}", attrs, vlan_owner.get(vid)))
     ports = parsed.get("ports", {})
     for iface in scope.trunks:

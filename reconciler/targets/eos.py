@@ -89,7 +89,10 @@ class EosTarget(BaseTarget):
     def read(self) -> list[Resource]:
         out = self._run(["show running-config"], encoding="text")
         self.running_config = str(out[0].get("output", ""))
-        parsed = to_inspect_json(parse_running_config(self.running_config))
+        cfg = parse_running_config(self.running_config)
+        parsed = to_inspect_json(cfg)
+        for vid, svi in cfg.svis.items():  # DHCP relay targets, for sites with a DHCP server
+            parsed["svis"][str(vid)]["helpers"] = [h.address for h in svi.helper_addresses]  # type: ignore[typeddict-unknown-key]
         return resources_from_inspect(self.spec, parsed)
 
     def render(self, changes: Sequence[Change]) -> list[str]:

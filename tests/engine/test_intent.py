@@ -64,7 +64,8 @@ def test_upcoming_contract_not_provisioned(estate) -> None:  # type: ignore[no-u
     before = compile_estate(estate, dt.date(2027, 1, 31))
     on = compile_estate(estate, dt.date(2027, 2, 1))
     assert "102" not in kinds(before, "man1/core1", "vlan")
-    assert kinds(on, "man1/core1", "svi")["Vlan102"] == {"address": "172.17.2.1/24"}
+    assert kinds(on, "man1/core1", "svi")["Vlan102"] == {"address": "172.17.2.1/24",
+                                                        "helpers": ["10.254.0.5"]}
 
 
 def test_trunks_carry_active_vlans_and_voice(estate) -> None:  # type: ignore[no-untyped-def]

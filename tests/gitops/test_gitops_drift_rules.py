@@ -124,7 +124,7 @@ def test_offboarding_check_needs_the_history_of_the_file(
     core[("vlan", "555")] = Resource("lon1/core1", "vlan", "555", {"name": "ghost"}, "ghost")
     estate_git.delete("occupiers/orbit-analytics.yaml")  # not even committed yet
     estate = load_estate(root)
-    plan = make_plan(compile_estate(estate, at), memory_live.registry(["arista_eos"]),
+    plan = make_plan(compile_estate(estate, at), memory_live.registry(["arista_eos", "kea"]),
                      no_creds())  # type: ignore[arg-type]
     check = check_offboarding(plan, estate, EstateRepo.open(root), at)
     assert [r.split(":")[0] for r in check.refusals] == ["orbit-analytics"]

@@ -125,7 +125,8 @@ def test_onboarding_plans_the_new_occupier_and_nothing_else(
     sub, scope = scoped(root, now, base)
     assert scope is not None
     assert scope.occupiers == {"zephyr"} and scope.site_files == set()
-    assert scope.targets == {"lon1/core1", "lon1/acc-2a", "lon1/acc-3a", "lon1/wifi", "radius"}
+    assert scope.targets == {"lon1/core1", "lon1/acc-2a", "lon1/acc-3a", "lon1/wifi", "radius",
+                             "lon1/dhcp"}
     platforms = {s.platform for s in sub.targets.values()}
     plan = make_plan(sub, memory_live.registry(platforms), no_creds())  # type: ignore[arg-type]
     owners = {c.owner for c in plan.changes}

@@ -157,7 +157,7 @@ def test_all_errors_reported_at_once(estate_dir: Path, cli: Callable[..., object
 def test_valid_estate_one_line_summary(estate_dir: Path, cli: Callable[..., object]) -> None:
     result = cli("validate", "--repo", estate_dir)
     assert result.exit_code == 0  # type: ignore[attr-defined]
-    assert result.output.strip().startswith("ok: 2 sites, 7 occupiers")  # type: ignore[attr-defined]
+    assert result.output.strip().startswith("ok: 2 sites, 8 occupiers")  # type: ignore[attr-defined]
 
 
 def test_github_annotations_in_ci(estate_dir: Path, cli: Callable[..., object],

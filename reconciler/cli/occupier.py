@@ -1,0 +1,108 @@
+"""`reconciler show` (network information) and `reconciler guide` (welcome pack)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..intent import compile_estate
+from ..reports.netinfo import network_info
+from ..reports.render import render
+from .common import (
+    OUT,
+    AtOpt,
+    CredOpt,
+    EndpointsOpt,
+    RepoOpt,
+    credentials,
+    handle_errors,
+    load,
+    parse_date,
+)
+
+OccupierArg = Annotated[str, typer.Argument(help="Occupier id (its file name in occupiers/).",
+                                            show_default=False)]
+ShowFormat = ("text", "json", "markdown")
+
+
+def _templates(repo: Path) -> Path | None:
+    own = repo.resolve() / "templates"
+    return own if own.is_dir() else None
+
+
+@handle_errors
+def show_cmd(occupier: OccupierArg, repo: RepoOpt = Path("."),
+             site: Annotated[list[str] | None, typer.Option(
+                 "--site", help="Only this site (repeatable).", show_default=False)] = None,
+             fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown",
+                                              case_sensitive=False)] = "text",
+             at: AtOpt = None,
+             live: Annotated[bool, typer.Option(
+                 "--live", help="Also read the live systems and show differences.")] = False,
+             creds_file: CredOpt = None, endpoints: EndpointsOpt = None) -> None:
+    """Network information of an occupier per site: from git, and with --live, as it is."""
+    fmt = fmt.lower()
+    if fmt not in ShowFormat:
+        raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
+                                 param_hint="--format")
+    estate = load(repo)
+    day = parse_date(at)
+    info = network_info(estate, occupier, day, site)
+    live_rows: dict[str, list[dict[str, Any]]] | None = None
+    if live:
+        live_rows = _live(estate, occupier, day, [s["site"] for s in info["sites"]],
+                          creds_file, endpoints)
+    if fmt == "json":
+        if live_rows is not None:
+            for s in info["sites"]:
+                s["live"] = live_rows.get(s["site"], [])
+        OUT.out(json.dumps(info, indent=2))
+        return
+    template = "show/text.j2" if fmt == "text" else "show/markdown.j2"
+    OUT.out(render(template, _templates(repo), info=info, live=live_rows))
+
+
+def _live(estate: Any, occupier: str, day: Any, sites: list[str], creds_file: Path | None,
+          endpoints: Path | None) -> dict[str, list[dict[str, Any]]]:
+    from ..reports.live import live_status
+    from ..targets import TARGETS
+    from .live import apply_endpoints
+
+    desired = compile_estate(estate, day)
+    desired = desired.select(t for t, spec in desired.targets.items() if spec.site in sites)
+    return live_status(apply_endpoints(desired, endpoints), occupier, TARGETS,
+                       credentials(creds_file))
+
+
+@handle_errors
+def guide_cmd(occupier: OccupierArg,
+              site: Annotated[str, typer.Option("--site", help="The site of the welcome pack.",
+                                                show_default=False)],
+              repo: RepoOpt = Path("."), at: AtOpt = None,
+              fmt: Annotated[str, typer.Option(
+                  "--format", "-f", help="markdown or html (printed when no --out)",
+                  case_sensitive=False)] = "markdown",
+              out: Annotated[Path | None, typer.Option(
+                  "--out", "-o", help="Folder to write <occupier>-<site>.html and .md into.",
+                  show_default=False)] = None) -> None:
+    """The occupier's welcome pack for one site (network, Wi-Fi Secure, phones, support)."""
+    estate = load(repo)
+    info = network_info(estate, occupier, parse_date(at), [site])
+    extra = _templates(repo)
+    pages = {"md": render("guide/guide.md.j2", extra, info=info),
+             "html": render("guide/guide.html.j2", extra, info=info)}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for ext, text in pages.items():
+            path = out / f"{occupier}-{site}.{ext}"
+            path.write_text(OUT.mask(text), encoding="utf-8")
+            OUT.info(f"wrote {path}")
+        return
+    fmt = fmt.lower()
+    if fmt not in ("markdown", "html"):
+        raise typer.BadParameter(f"unknown format {fmt!r}; use markdown or html",
+                                 param_hint="--format")
+    OUT.out(pages["md" if fmt == "markdown" else "html"])
