@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages the lab and the tests use. Idempotent; needs root.
+# --check: only say which are missing (exit 1 if any), for setup without root.
 set -euo pipefail
 # One package a line, with who needs it (keeps additions easy to merge).
 PACKAGES=(
+  python3-venv  # the virtualenv setup.sh creates (Debian splits venv out of python3)
   sqlite3       # the embedded SQL databases, inspected by hand
   postgresql    # PostgreSQL variants of the SQL targets' tests (private cluster per run)
   kea-dhcp4-server  # the real DHCP server of the Kea target's tests and the lab (kea-dhcp4)
@@ -18,6 +20,11 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+if [ "${1:-}" = --check ]; then
+  [ ${#missing[@]} -eq 0 ] && exit 0
+  echo "${missing[*]}"
+  exit 1
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
