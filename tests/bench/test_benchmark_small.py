@@ -59,10 +59,11 @@ def test_applies_send_exactly_the_changed_lines(result: dict[str, Any]) -> None:
 
 def test_apply_round_trips_are_plan_reads_plus_check_write_verify(result: dict[str, Any]) -> None:
     for step in (steps(result)["first apply (all)"], steps(result)["apply one space move"]):
-        # One plan read per target; per changed target a stale-plan re-read, the write
-        # (one configuration session) and the verifying read.
-        assert step["round_trips"] == step["targets"] + 3 * step["changed_targets"]
-        assert step["reads"] == step["targets"] + 2 * step["changed_targets"]
+        # One plan read per target; per changed target the preflight read (every target
+        # checked before any is touched), the stale-plan re-read right before the write,
+        # the write (one configuration session) and the verifying read.
+        assert step["round_trips"] == step["targets"] + 4 * step["changed_targets"]
+        assert step["reads"] == step["targets"] + 3 * step["changed_targets"]
 
 
 def test_exit_codes_follow_the_plan(result: dict[str, Any]) -> None:
