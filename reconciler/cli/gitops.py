@@ -34,10 +34,10 @@ from .live import (
     AllowOffboardOpt,
     ChangedSinceOpt,
     apply_endpoints,
-    progress_printer,
     report_run,
     select,
 )
+from .progress import progress
 
 
 @handle_errors
@@ -89,7 +89,8 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
     estate = load(repo)
     day = parse_date(at)
     desired = apply_endpoints(select(compile_estate(estate, day), site, target), endpoints)
-    plan = make_plan(desired, TARGETS, creds, progress=progress_printer(len(desired.targets)))
+    with progress(len(desired.targets), "reading") as step:
+        plan = make_plan(desired, TARGETS, creds, progress=step)
     plan = finish_plan(plan, repo, estate, day, None, allow_offboard or ())
     earlier = [compile_estate(estate, day - dt.timedelta(days=n)).select(desired.targets).resources
                for n in range(1, window + 1)]
@@ -103,8 +104,8 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
     failed: set[str] = set()
     applied = False
     if fix.has_changes and not dry_run and not report.refusals:
-        run = apply_plan(fix, TARGETS, creds, progress=progress_printer(
-            sum(1 for t in fix.targets if t.changes)))
+        with progress(sum(1 for t in fix.targets if t.changes), "correcting") as step:
+            run = apply_plan(fix, TARGETS, creds, progress=step)
         report_run(run)
         failed = {r.target for r in run.failed_targets} | set(run.restore_failed)
         if not run.ok:

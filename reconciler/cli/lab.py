@@ -240,3 +240,12 @@ def status(repo: RepoOpt = Path(".")) -> None:
     OUT.out(f"lab: up (pid {pid})")
     for tid, ep in sorted(eps.items()):
         OUT.out(f"  {tid:<24} {ep.get('host', '')}:{ep.get('port', '')}")
+
+
+def _register_generate() -> None:
+    from .generate import generate_cmd
+
+    lab_app.command("generate")(generate_cmd)
+
+
+_register_generate()

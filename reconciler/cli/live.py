@@ -37,6 +37,7 @@ from .common import (
     load,
     parse_date,
 )
+from .progress import progress
 from .safety import (
     AllowMassOpt,
     ApplySafety,
@@ -104,16 +105,6 @@ def desired_state(repo: Path, at: str | None, endpoints: Path | None, sites: lis
     return apply_endpoints(select(desired, sites, targets), endpoints)
 
 
-def progress_printer(total: int) -> Any:
-    done = [0]
-
-    def progress(target: str, what: str) -> None:
-        done[0] += 1
-        if total > 3:
-            OUT.info(f"[{done[0]}/{total}] {target}: {what}")
-    return progress
-
-
 def build_plan(repo: Path, at: str | None, creds: CredentialStore, endpoints: Path | None,
                sites: list[str] | None, targets: list[str] | None,
                changed_since: str | None = None, allow_offboard: list[str] | None = None) -> Plan:
@@ -121,7 +112,8 @@ def build_plan(repo: Path, at: str | None, creds: CredentialStore, endpoints: Pa
     desired = select(compile_estate(estate, parse_date(at)), sites, targets)
     desired, scope = scoped(repo, desired, changed_since)
     desired = apply_endpoints(desired, endpoints)
-    plan = make_plan(desired, TARGETS, creds, progress=progress_printer(len(desired.targets)))
+    with progress(len(desired.targets), "reading") as step:
+        plan = make_plan(desired, TARGETS, creds, progress=step)
     return finish_plan(plan, repo, estate, desired.at, scope, allow_offboard or ())
 
 
@@ -232,8 +224,8 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
             if not typer.confirm(f"Apply {len(plan.changes)} changes?", default=False):
                 OUT.info("Nothing applied.")
                 raise typer.Exit(EXIT_ERROR)
-        run = safety.run(plan, creds, run_journal, resumes=resumes, progress=progress_printer(
-            sum(1 for t in plan.targets if t.changes)))
+        with progress(sum(1 for t in plan.targets if t.changes), "applying") as step:
+            run = safety.run(plan, creds, run_journal, resumes=resumes, progress=step)
     report_run(run)
     if not run.ok:
         raise typer.Exit(EXIT_ERROR)

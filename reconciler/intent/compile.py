@@ -47,12 +47,8 @@ def occupancy_effective(o: Occupancy, c: Contract, at: dt.date) -> bool:
 def provisioned_contracts(estate: Estate, site: str,
                           at: dt.date) -> list[tuple[Occupier, Contract]]:
     """Contracts at `site` whose network is live on `at`, in a stable order."""
-    out = []
-    for occ in sorted(estate.occupiers.values(), key=lambda o: o.id):
-        c = occ.contract_at(site)
-        if c is not None and c.network is not None and c.provisioned(at) and c.needs_network():
-            out.append((occ, c))
-    return out
+    return [(occ, c) for occ, c in estate.contracts_by_site().get(site, [])
+            if c.network is not None and c.provisioned(at) and c.needs_network()]
 
 
 def compile_estate(estate: Estate, at: dt.date) -> DesiredState:

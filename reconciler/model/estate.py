@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, InputIssue
+from .cache import ValuesCache
 from .loader import SourceFile, read_yaml, validate_model
-from .occupier import Occupier
+from .occupier import Contract, Occupier
 from .site import Site
 
 SITES_DIR = "sites"
@@ -24,6 +25,23 @@ class Estate:
     site_file: dict[str, str] = field(default_factory=dict)
     occupier_file: dict[str, str] = field(default_factory=dict)
     broken_files: set[str] = field(default_factory=set)
+    _by_site: tuple[tuple[int, int], dict[str, list[tuple[Occupier, Contract]]]] | None = \
+        field(default=None, repr=False, compare=False)
+
+    def contracts_by_site(self) -> dict[str, list[tuple[Occupier, Contract]]]:
+        """site -> [(occupier, its contract there)] by occupier id, built once (compilers
+        ask per site; scanning every occupier per site would be quadratic)."""
+        key = (id(self.occupiers), len(self.occupiers))
+        if self._by_site is None or self._by_site[0] != key:
+            index: dict[str, list[tuple[Occupier, Contract]]] = {}
+            for occ in sorted(self.occupiers.values(), key=lambda o: o.id):
+                seen: set[str] = set()
+                for c in occ.contracts:
+                    if c.site not in seen:  # the first contract at a site (contract_at)
+                        seen.add(c.site)
+                        index.setdefault(c.site, []).append((occ, c))
+            self._by_site = (key, index)
+        return self._by_site[1]
 
     def issue(self, file: str, path: Sequence[str | int], rule: str, message: str) -> InputIssue:
         src = self.files.get(file)
@@ -47,17 +65,22 @@ def _yaml_files(root: Path, sub: str) -> list[Path]:
     d = root / sub
     if not d.is_dir():
         return []
-    return sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    # Sorted by name (str), not Path: Path comparisons cost on thousands of files.
+    return sorted((p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()),
+                  key=lambda p: p.name)
 
 
 def load_files(root: Path) -> tuple[Estate, list[InputIssue]]:
     """Parse and schema-validate every file; cross-file rules are not run here."""
     estate = Estate(root=root)
     issues: list[InputIssue] = []
-    for sub, model in ((SITES_DIR, Site), (OCCUPIERS_DIR, Occupier)):
-        for path in _yaml_files(root, sub):
+    listing = [(sub, model, _yaml_files(root, sub))
+               for sub, model in ((SITES_DIR, Site), (OCCUPIERS_DIR, Occupier))]
+    cache = ValuesCache.for_estate(sum(len(paths) for _, _, paths in listing))
+    for sub, model, paths in listing:
+        for path in paths:
             rel = f"{sub}/{path.name}"
-            src, errs = read_yaml(path, rel)
+            src, errs = read_yaml(path, rel, cache)
             if src is None:
                 issues += errs
                 estate.broken_files.add(rel)
@@ -77,6 +100,7 @@ def load_files(root: Path) -> tuple[Estate, list[InputIssue]]:
             else:
                 estate.occupiers[obj.id] = obj
                 estate.occupier_file[obj.id] = rel
+    cache.save()
     if not (root / SITES_DIR).is_dir():
         issues.append(InputIssue(SITES_DIR, 1, 1, "layout",
                                  f"no {SITES_DIR}/ folder in {root}: is --repo right?"))

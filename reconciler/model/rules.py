@@ -18,7 +18,7 @@ from .estate import Estate
 from .occupier import Contract
 from .periods import FOREVER, Period, holding, overlaps
 from .rules_network import public_overlap_rules, reservation_rules, router_port_rule
-from .site import INTERFACE_RE, Site, expand_port_ref
+from .site import INTERFACE_RE, Site, Space, expand_port_ref
 
 __all__ = ["FOREVER", "Period", "check_estate", "holding", "overlaps", "torn_down"]
 
@@ -131,6 +131,8 @@ def _site_rules(estate: Estate, site: Site) -> Iterator[InputIssue]:
 
 def _occupier_rules(estate: Estate, check_allocations: bool) -> Iterator[InputIssue]:
     broken_sites = estate.broken_site_ids()
+    # Once per site, not once per contract.
+    site_spaces = {sid: site.spaces() for sid, site in estate.sites.items()}
     for occ in estate.occupiers.values():
         def err(path: tuple[str | int, ...], rule: str, msg: str, _o: str = occ.id) -> InputIssue:
             return estate.occupier_issue(_o, path, rule, msg)
@@ -154,7 +156,8 @@ def _occupier_rules(estate: Estate, check_allocations: bool) -> Iterator[InputIs
                               f"site {c.site!r} does not exist; sites: "
                               f"{', '.join(sorted(estate.sites)) or 'none'} (rule 1)")
                 continue
-            yield from _contract_rules(estate, occ.id, cp, c, site, emails, check_allocations)
+            yield from _contract_rules(estate, occ.id, cp, c, site, emails, check_allocations,
+                                       site_spaces[site.id])
         for ui, u in enumerate(occ.users):
             if u.home_site and u.home_site not in seen_sites:
                 yield err(("users", ui, "home_site"), "site-exists",
@@ -187,11 +190,13 @@ def _occupier_rules(estate: Estate, check_allocations: bool) -> Iterator[InputIs
 
 def _contract_rules(estate: Estate, occ_id: str, cp: tuple[str | int, ...], c: Contract,
                     site: Site, emails: set[str],
-                    check_allocations: bool) -> Iterator[InputIssue]:
+                    check_allocations: bool,
+                    spaces: dict[str, Space] | None = None) -> Iterator[InputIssue]:
     def err(path: tuple[str | int, ...], rule: str, msg: str) -> InputIssue:
         return estate.occupier_issue(occ_id, path, rule, msg)
 
-    spaces = site.spaces()
+    if spaces is None:
+        spaces = site.spaces()
     for oi, o in enumerate(c.occupancies):
         op = (*cp, "occupancies", oi)
         if o.space not in spaces:

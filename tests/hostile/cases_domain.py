@@ -94,9 +94,7 @@ PLATFORM_CASES = [Case(f"platform-{name}", file, old, new, "schema", AT)
     ("wifi-ubiquiti", L1, "wifi: {platform: meraki", "wifi: {platform: unifi"),
     ("radius-other", L1, "radius: {platform: freeradius", "radius: {platform: radiator"),
     ("pbx-other", L1, "pbx: {platform: asterisk", "pbx: {platform: freeswitch"),
-    ("dhcp-other", L1, "pbx: {platform: asterisk",
-     "dhcp: {platform: isc_dhcpd, credentials: x, server_address: 10.0.0.1}\n"
-     "pbx: {platform: asterisk"),
+    ("dhcp-other", L1, "dhcp: {platform: kea", "dhcp: {platform: isc_dhcpd"),
 ]]
 
 # -- 5. every domain rule broken, overlaps and duplicates

@@ -1,0 +1,1 @@
+"""Benchmarks of reconciler (not part of the test suite); see run.py."""

@@ -1,0 +1,350 @@
+#!/usr/bin/env python3
+"""Benchmark reconciler on a generated estate against the bundled lab.
+
+    python benchmarks/run.py --size small            # seconds; what the test suite runs
+    python benchmarks/run.py --size large --ansible  # 100 sites, 200 switches; + Ansible
+
+Every step runs the `reconciler` command in a fresh process (cold: imports, loading,
+compiling, reading the switches), timed on the wall clock, its peak memory taken from
+the kernel (wait4). Round trips and commands are the emulated switches' own counters;
+the minimum number of configuration lines is worked out from the running-configs
+before and after. Prints a table and writes JSON (default benchmarks/results/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import labio  # noqa: E402
+from reconciler.lab.generate import Sizes, generate, write_estate  # noqa: E402
+
+SIZES = {
+    "small": dict(sites=3, occupiers=30, users=300, switches=6),
+    "large": dict(sites=100, occupiers=2000, users=40000, switches=200),
+}
+SWITCH_PLATFORMS = ("arista_eos", "cisco_ios")
+CLI = "import sys; from reconciler.cli import main; sys.argv[0] = 'reconciler'; main()"
+
+
+@dataclass
+class Step:
+    name: str
+    seconds: float
+    exit_code: int
+    peak_rss_mb: float
+    targets: int = 0  # targets in scope
+    changed_targets: int = 0
+    round_trips: int = 0
+    min_round_trips: int = 0
+    reads: int = 0
+    writes: int = 0
+    config_lines: int = 0
+    min_config_lines: int = 0
+    commands: int = 0
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Bench:
+    def __init__(self, estate: Path, sizes: Sizes) -> None:
+        self.estate = estate
+        self.sizes = sizes
+        self.env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+            "RECONCILER_PROGRESS": "0",
+            # The first plan parses every file (cold); later steps reuse the parse cache,
+            # as a CI runner with a restored cache or a workstation would.
+            "RECONCILER_CACHE_DIR": str(estate.parent / "cache"),
+            "RECONCILER_ENDPOINTS": str(estate / ".lab" / "endpoints.yaml"),
+            "RECONCILER_CREDENTIALS": str(estate / ".lab" / "credentials.yaml")}
+        self.eps: dict[str, dict[str, Any]] = {}
+        self.steps: list[Step] = []
+
+    def cli(self, *args: str, ok: tuple[int, ...] = (0,)) -> tuple[float, int, float, str]:
+        """Run `reconciler ARGS` in a new process: (seconds, exit code, peak MiB, stdout)."""
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, "-c", CLI, *args, "--repo",
+                                     str(self.estate)] if args[0] != "lab" else
+                                    [sys.executable, "-c", CLI, *args], stdout=out, stderr=err,
+                                    env=self.env, cwd=self.estate)
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - start
+            proc.returncode = rc = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            stdout, stderr = out.read().decode(), err.read().decode()
+        if rc not in ok:
+            raise SystemExit(f"`reconciler {' '.join(args)}` exited {rc} (expected {ok}):\n"
+                             f"{stderr[-3000:]}")
+        return seconds, rc, usage.ru_maxrss / 1024, stdout
+
+    def measured(self, name: str, *args: str, ok: tuple[int, ...], targets: int,
+                 note: str = "") -> Step:
+        """Run one step with the switches' counters reset before and read after."""
+        before = labio.configs(self.eps)
+        labio.reset_counters(self.eps)
+        seconds, rc, rss, stdout = self.cli(*args, ok=ok)
+        counts = labio.counters(self.eps)
+        if args[0] == "plan" and "json" in args:
+            targets = len(json.loads(stdout)["targets"])  # what the scoping chose
+        after = labio.configs(self.eps)
+        min_lines, changed = labio.minimum_for(before, after)
+        step = Step(name, round(seconds, 3), rc, round(rss, 1), targets, changed,
+                    counts["round_trips"], targets + changed, counts["reads"], counts["writes"],
+                    counts["config_lines"], min_lines, counts["commands"], note,
+                    {"by_word": counts["by_word"]})
+        self.steps.append(step)
+        print(f"  {name:<22} {seconds:7.2f} s  exit {rc}  {rss:6.0f} MiB  "
+              f"round trips {step.round_trips} (min {step.min_round_trips})  config lines "
+              f"{step.config_lines} (min {min_lines})", file=sys.stderr, flush=True)
+        return step
+
+    def lab_up(self) -> Step:
+        seconds, rc, rss, _ = self.cli("lab", "up", "--repo", str(self.estate), ok=(0,))
+        from ruamel.yaml import YAML
+
+        doc = YAML(typ="safe").load((self.estate / ".lab" / "endpoints.yaml").read_text())
+        # The counters and configs come from the EOS emulators (eAPI on host:port).
+        eos = {f"{sid}/{name}" for sid, site in generate(self.sizes)[0].items()
+               for name, sw in site["switches"].items() if sw["platform"] == "arista_eos"}
+        self.eps = {tid: ep for tid, ep in doc["targets"].items() if tid in eos}
+        step = Step("lab up", round(seconds, 3), rc, round(rss, 1), len(self.eps),
+                    note="start emulators for every switch (one process)")
+        self.steps.append(step)
+        return step
+
+    def lab_down(self) -> None:
+        self.cli("lab", "down", "--repo", str(self.estate), ok=(0,))
+
+
+def _move_one(estate: Path, site_docs: dict[str, Any], occ_docs: dict[str, Any],
+              site_id: str, undo: list[tuple[Path, str]]) -> str:
+    """Move an occupier without voice at `site_id` into a vacant space (edits its file)."""
+    spaces = [sp["id"] for f in site_docs[site_id]["floors"] for sp in f["spaces"]]
+    leased = {o["space"] for d in occ_docs.values() for c in d["contracts"]
+              if c["site"] == site_id for o in c["occupancies"]}
+    vacant = next(s for s in spaces if s not in leased)
+    for oid, d in sorted(occ_docs.items()):
+        c = d["contracts"][0]
+        if c["site"] == site_id and "voice" not in c["services"] and len(c["occupancies"]) == 1:
+            old = c["occupancies"][0]["space"]
+            path = estate / "occupiers" / f"{oid}.yaml"
+            text = path.read_text()
+            undo.append((path, text))
+            new, n = re.subn(rf"space: '{re.escape(old)}'", f"space: '{vacant}'", text, count=1)
+            if n != 1:
+                raise SystemExit(f"could not find space {old} in {path}")
+            path.write_text(new)
+            c["occupancies"][0]["space"] = vacant
+            return oid
+    raise SystemExit(f"no occupier without voice at {site_id} to move")
+
+
+def _supports(bench: Bench, option: str) -> bool:
+    _, _, _, out = bench.cli("plan", "--help")
+    return option in out
+
+
+def run(size: str, workdir: Path, with_ansible: bool, forks: int,
+        all_platforms: bool = False) -> dict[str, Any]:
+    known = _platforms()
+    if not all_platforms:  # the switch estate; --all-platforms adds Wi-Fi, RADIUS, PBX...
+        known = [p for p in known if p in SWITCH_PLATFORMS]
+    sizes = Sizes(**SIZES[size], seed=7, platforms=frozenset(known))
+    estate = workdir / "estate"
+    t0 = time.perf_counter()
+    write_estate(sizes, estate)
+    gen_seconds = time.perf_counter() - t0
+    site_docs, occ_docs = generate(sizes)
+    bench = Bench(estate, sizes)
+    n_targets = sizes.switch_count
+    print(f"estate: {sizes.sites} sites, {n_targets} switches, {sizes.occupiers} occupiers, "
+          f"{sizes.users} users (generated in {gen_seconds:.1f} s)", file=sys.stderr)
+    result: dict[str, Any] = {"size": size, "sizes": {k: v for k, v in asdict(sizes).items()
+                                                       if k != "platforms"},
+                              "machine": _machine(), "generate_seconds": round(gen_seconds, 2)}
+    changed_since = _supports(bench, "--changed-since")
+    if changed_since:
+        _git(estate, "init", "-q")
+        _git(estate, "add", "-A")
+        _git(estate, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid",
+             "commit", "-qm", "estate")
+    bench.lab_up()
+    try:
+        bench.measured("full plan (cold)", "plan", "--format", "json", ok=(2,),
+                       targets=n_targets, note="every switch read and diffed")
+        bench.measured("first apply (all)", "apply", "--yes", ok=(0,), targets=n_targets,
+                       note="the whole estate onto fresh switches")
+        bench.measured("no-change plan", "plan", "--format", "json", ok=(0,),
+                       targets=n_targets)
+        site = site_docs and sorted(site_docs)[len(site_docs) // 2]
+        undo: list[tuple[Path, str]] = []
+        moved = _move_one(estate, site_docs, occ_docs, site, undo)
+        at_site = _site_targets(site_docs[site])
+        scope = ["--changed-since", "HEAD"] if changed_since else ["--site", site]
+        scoped = bench.measured("scoped plan (1 occ.)", "plan", "--format", "json", *scope,
+                                ok=(2,), targets=at_site,
+                                note=f"{moved} moved; scoped with {' '.join(scope)}")
+        if changed_since:
+            bench.measured("site plan (--site)", "plan", "--format", "json", "--site", site,
+                           ok=(2,), targets=at_site, note=f"the site of {moved} only")
+        bench.measured("apply one space move", "apply", "--yes", *scope, ok=(0,),
+                       targets=scoped.targets)
+        if changed_since:
+            _git(estate, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid",
+                 "commit", "-qam", "move")
+        if with_ansible:
+            from benchmarks import ansible_peer
+
+            try:
+                result["ansible"] = ansible_peer.compare(bench, site_docs, occ_docs,
+                                                         _move_one, workdir, forks)
+            except SystemExit as exc:  # keep what was measured; say what failed
+                result["ansible_error"] = str(exc)[-2000:]
+    finally:
+        bench.lab_down()
+    result["steps"] = [asdict(s) for s in bench.steps]
+    result["peak_rss_mb"] = max(s.peak_rss_mb for s in bench.steps)
+    result["load_average_1m_after"] = round(os.getloadavg()[0], 2)
+    return result
+
+
+def _site_targets(site_doc: dict[str, Any]) -> int:
+    return len(site_doc["switches"])
+
+
+def _platforms() -> list[str]:
+    from reconciler.targets import TARGETS
+
+    return list(TARGETS)
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True)
+
+
+def _machine() -> dict[str, Any]:
+    mem = 0
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**30
+    except (ValueError, OSError):
+        pass
+    cpu = ""
+    try:
+        cpu = next((ln.split(":", 1)[1].strip() for ln in
+                    Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")),
+                   "")
+    except OSError:
+        pass
+    return {"cores": os.cpu_count(), "memory_gib": mem, "cpu": cpu,
+            "load_average_1m": round(os.getloadavg()[0], 2),
+            "python": platform.python_version(), "system": platform.platform()}
+
+
+def table(result: dict[str, Any]) -> str:
+    head = (f"{'step':<22} {'time s':>8} {'peak MiB':>9} {'targets':>8} {'changed':>8} "
+            f"{'round trips':>12} {'min':>6} {'config lines':>13} {'min':>7}")
+    rows = [head, "-" * len(head)]
+    for s in result["steps"]:
+        rows.append(f"{s['name']:<22} {s['seconds']:>8.2f} {s['peak_rss_mb']:>9.0f} "
+                    f"{s['targets']:>8} {s['changed_targets']:>8} {s['round_trips']:>12} "
+                    f"{s['min_round_trips']:>6} {s['config_lines']:>13} "
+                    f"{s['min_config_lines']:>7}")
+    m = result["machine"]
+    rows.append(f"\nmachine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; load "
+                f"average {m['load_average_1m']} before, {result['load_average_1m_after']} "
+                f"after; peak memory {result['peak_rss_mb']:.0f} MiB")
+    if "ansible_error" in result:
+        rows.append(f"\nAnsible run failed: {result['ansible_error']}")
+    if "ansible" in result:
+        a = result["ansible"]
+        rows.append("\nside by side with Ansible (arista.eos resource modules, state replaced, "
+                    f"forks={a['forks']}):")
+        for k in ("space move on every site", "no change"):
+            r = a[k]
+            rows.append(f"  {k:<26} reconciler {r['reconciler_s']:7.2f} s   ansible "
+                        f"{r['ansible_s']:7.2f} s   ratio {r['ratio']:.1f}x   "
+                        f"(ansible changed {r['ansible_changed']} hosts; round trips "
+                        f"{r['reconciler_round_trips']} vs {r['ansible_round_trips']})")
+    return "\n".join(rows)
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The results as a Markdown table (for the README)."""
+    rows = ["| step | time | peak memory | targets | changed | round trips (min) | "
+            "config lines (min) |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for s in result["steps"]:
+        rows.append(f"| {s['name']} | {s['seconds']:.1f} s | {s['peak_rss_mb']:.0f} MiB | "
+                    f"{s['targets']} | {s['changed_targets']} | {s['round_trips']} "
+                    f"({s['min_round_trips']}) | {s['config_lines']} ({s['min_config_lines']}) |")
+    if "ansible" in result:
+        a = result["ansible"]
+        rows += ["", "| same change, same switches | reconciler | Ansible (forks "
+                 f"{a['forks']}) | ratio | round trips (reconciler / Ansible) |",
+                 "|---|---:|---:|---:|---:|"]
+        for k in ("space move on every site", "no change"):
+            r = a[k]
+            rows.append(f"| {k} | {r['reconciler_s']:.1f} s | {r['ansible_s']:.1f} s | "
+                        f"{r['ratio']:.0f}x | {r['reconciler_round_trips']} / "
+                        f"{r['ansible_round_trips']} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--size", choices=sorted(SIZES), default="small")
+    p.add_argument("--json", type=Path, help="where to write the results "
+                   "(default benchmarks/results/<size>.json)")
+    p.add_argument("--workdir", type=Path, help="keep the estate and lab files here")
+    p.add_argument("--ansible", action="store_true", help="also run Ansible's arista.eos "
+                   "resource modules on the same change (creates a venv on first use)")
+    p.add_argument("--forks", type=int, default=10, help="Ansible forks (default 10)")
+    p.add_argument("--all-platforms", action="store_true", help="generate the Wi-Fi, RADIUS "
+                   "and PBX systems of every site too (when their targets exist); default: "
+                   "switches only")
+    p.add_argument("--markdown", type=Path, metavar="JSON", help="only print the results "
+                   "of an earlier run as a Markdown table")
+    args = p.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return 0
+    out = args.json or ROOT / "benchmarks" / "results" / f"{args.size}.json"
+    tmp = None
+    if args.workdir:
+        workdir = args.workdir.resolve()
+        if (workdir / "estate").exists():
+            shutil.rmtree(workdir / "estate")
+        workdir.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="reconciler-bench-")
+        workdir = Path(tmp.name)
+    try:
+        result = run(args.size, workdir, args.ansible, args.forks, args.all_platforms)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(table(result))
+    print(f"\nwrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
