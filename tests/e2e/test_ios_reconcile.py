@@ -27,8 +27,8 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def apply(lab: LabEstate, at: str) -> Any:
-    res = lab.cli("apply", "--yes", "--at", at, *ONLY)
+def apply(lab: LabEstate, at: str, *extra: str) -> Any:
+    res = lab.cli("apply", "--yes", "--at", at, *ONLY, *extra)
     assert res.exit_code == 0, res.output
     return res
 
@@ -132,7 +132,9 @@ def test_contract_end_returns_ports_to_vacant_and_removes_the_vlan(
          "    start: 2025-09-01\n    end: 2026-12-31\n    deprovision_on_end: true\n")
     apply(lab_estate, "2026-12-31")
     assert ports(lab_estate)["GigabitEthernet1/0/3"]["vlan"] == 100
-    apply(lab_estate, "2027-01-01")
+    # 6 of the switch's 13 floor ports go dark at once: the blast-radius guard wants a yes.
+    assert lab_estate.cli("apply", "--yes", "--at", "2027-01-01", *ONLY).exit_code == 1
+    apply(lab_estate, "2027-01-01", "--allow-mass-change")
     cfg = lab_estate.ios(SW).running_config()
     for n in range(1, 7):
         assert ports(lab_estate)[f"GigabitEthernet1/0/{n}"] == {
