@@ -20,6 +20,7 @@ from ..errors import ConfigError, PlanError
 from ..gitops.markdown import render_markdown
 from ..gitops.planning import finish_plan, scoped
 from ..intent import DesiredState, compile_estate
+from ..model.estate import Estate
 from ..targets import TARGETS
 from .common import (
     EXIT_CHANGES,
@@ -98,23 +99,29 @@ def _sites_of(spec: TargetSpec) -> list[str]:
     return [spec.site, *spec.scope.get("sites", [])]
 
 
-def desired_state(repo: Path, at: str | None, endpoints: Path | None, sites: list[str] | None,
-                  targets: list[str] | None) -> DesiredState:
+def desired_for(repo: Path, at: str | None, endpoints: Path | None, sites: list[str] | None,
+                targets: list[str] | None, changed_since: str | None = None,
+                ) -> tuple[Estate, DesiredState, Any]:
+    """Load and compile once: the estate, the desired state in scope, and that scope."""
     estate = load(repo)
-    desired = compile_estate(estate, parse_date(at))
-    return apply_endpoints(select(desired, sites, targets), endpoints)
+    desired = select(compile_estate(estate, parse_date(at)), sites, targets)
+    desired, scope = scoped(repo, desired, changed_since)
+    return estate, apply_endpoints(desired, endpoints), scope
+
+
+def plan_desired(repo: Path, estate: Estate, desired: DesiredState, scope: Any,
+                 creds: CredentialStore, allow_offboard: list[str] | None = None) -> Plan:
+    """Read the live systems of `desired` (the only step that talks to them) and diff."""
+    with progress(len(desired.targets), "reading") as step:
+        plan = make_plan(desired, TARGETS, creds, progress=step)
+    return finish_plan(plan, repo, estate, desired.at, scope, allow_offboard or ())
 
 
 def build_plan(repo: Path, at: str | None, creds: CredentialStore, endpoints: Path | None,
                sites: list[str] | None, targets: list[str] | None,
                changed_since: str | None = None, allow_offboard: list[str] | None = None) -> Plan:
-    estate = load(repo)
-    desired = select(compile_estate(estate, parse_date(at)), sites, targets)
-    desired, scope = scoped(repo, desired, changed_since)
-    desired = apply_endpoints(desired, endpoints)
-    with progress(len(desired.targets), "reading") as step:
-        plan = make_plan(desired, TARGETS, creds, progress=step)
-    return finish_plan(plan, repo, estate, desired.at, scope, allow_offboard or ())
+    estate, desired, scope = desired_for(repo, at, endpoints, sites, targets, changed_since)
+    return plan_desired(repo, estate, desired, scope, creds, allow_offboard)
 
 
 def emit_plan(plan: Plan, fmt: str, out_file: Path | None) -> None:
@@ -200,13 +207,14 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
         plan = _retarget(plan, endpoints)
         sites = plan_sites(plan)
     else:
-        sites = {s.site for s in desired_state(repo, at, endpoints, site, target)
-                 .targets.values()}
+        # Files are read and compiled before the lock (they do not change under us);
+        # the live systems are read after it.
+        estate, desired, scope = desired_for(repo, at, endpoints, site, target, changed_since)
+        sites = {s for spec in desired.targets.values() for s in _sites_of(spec)}
     # The lock covers planning too: a waiting apply plans after the one before it.
     with safety.locked(sites) as run_journal:
         if plan_file is None:
-            plan = build_plan(repo, at, creds, endpoints, site, target, changed_since,
-                              allow_offboard)
+            plan = plan_desired(repo, estate, desired, scope, creds, allow_offboard)
             OUT.out(render_text(plan))
         if plan.errors:
             raise PlanError("the plan has targets that could not be read; nothing was applied")

@@ -10,7 +10,6 @@ shared resources (a trunk's VLAN list) whose owner is the site.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -52,7 +51,9 @@ def _stem(path: str, folder: str) -> str | None:
 
 
 def _fingerprint(resources: Iterable[Resource]) -> frozenset[str]:
-    return frozenset(json.dumps(r.to_json(), sort_keys=True, default=str) for r in resources)
+    # Both sides come from the same compiler, so equal resources print alike; a false
+    # difference only adds a target to the scope, never drops one.
+    return frozenset(repr((r.kind, r.key, r.owner, r.attrs)) for r in resources)
 
 
 def affected_targets(now: DesiredState, before: DesiredState, occupiers: set[str],
@@ -74,18 +75,26 @@ def affected_targets(now: DesiredState, before: DesiredState, occupiers: set[str
 def compute_scope(repo: EstateRepo, ref: str, now: DesiredState, at: dt.date) -> Scope:
     """The scope of everything that changed in the estate since `ref` (work tree included)."""
     scope = Scope(ref=ref)
-    scope.files = [f for f in repo.changed_files(ref)
+    changed = repo.changed_files(ref)
+    scope.files = [f for f in changed
                    if _stem(f, SITES_DIR) or _stem(f, OCCUPIERS_DIR)]
     scope.occupiers = {s for f in scope.files if (s := _stem(f, OCCUPIERS_DIR))}
     scope.site_files = {s for f in scope.files if (s := _stem(f, SITES_DIR))}
     if not scope.files:
         return scope
-    with repo.checkout_estate(ref) as old_root:
+    with repo.checkout_estate(ref, changed) as old_root:
         try:
-            before = compile_estate(load_estate(old_root, check_allocations=False), at)
+            # Cross-file rules were checked when `ref` was merged; an estate that breaks
+            # them now (or cannot compile) only widens the scope to everything.
+            before = compile_estate(load_estate(old_root, check_rules=False), at)
         except InputError as exc:
             scope.full = True
             scope.notes.append(f"the estate at {ref} does not load ({exc}), so every "
+                               "target is planned")
+            before = None
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            scope.full = True
+            scope.notes.append(f"the estate at {ref} does not compile ({exc!r}), so every "
                                "target is planned")
             before = None
     if before is None:
