@@ -16,8 +16,6 @@ import os
 import re
 import secrets
 
-from Crypto.Hash import MD4  # hashlib has no MD4 under OpenSSL 3
-
 # Unambiguous characters only: the password is typed from an invitation by hand.
 ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 PASSWORD_LENGTH = 20  # about 117 bits
@@ -32,6 +30,8 @@ def generate_password(length: int = PASSWORD_LENGTH) -> str:
 
 def nt_hash(password: str) -> str:
     """Upper-case hex, as `smbencrypt` prints it and FreeRADIUS reads it."""
+    from Crypto.Hash import MD4  # hashlib has no MD4 under OpenSSL 3; imported when used
+
     return MD4.new(password.encode("utf-16le")).hexdigest().upper()
 
 

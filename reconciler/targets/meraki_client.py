@@ -13,8 +13,6 @@ import time
 from collections import deque
 from typing import Any
 
-import meraki
-
 from ..errors import TargetAuthError, TargetError, TargetRejected, TargetUnavailable
 
 CALLER = "Reconciler/0.1 Workspace"  # the SDK's required `caller` format: "App/version Vendor"
@@ -60,6 +58,8 @@ def limiter_for(base_url: str, org: str, rate: float) -> OrgRateLimiter:
 
 def connect(api_key: str, base_url: str, limiter: OrgRateLimiter, *, timeout: float,
             max_retries: int, retry_wait: int) -> Any:
+    import meraki  # only runs that talk to a Dashboard pay for the SDK's import
+
     dashboard = meraki.DashboardAPI(
         api_key, base_url=base_url, caller=CALLER, suppress_logging=True, output_log=False,
         print_console=False, smart_flow_enabled=False,  # no ~/.meraki cache; we limit below
@@ -75,6 +75,8 @@ def connect(api_key: str, base_url: str, limiter: OrgRateLimiter, *, timeout: fl
 
 def translate(target: str, exc: Exception) -> TargetError:
     """The SDK's errors as what the caller should do; never carries a request body."""
+    import meraki
+
     if isinstance(exc, meraki.APIError):
         status = exc.status or 0
         detail = exc.message
