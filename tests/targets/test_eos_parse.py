@@ -27,7 +27,7 @@ PYNTC_JSON = "eapi_json/show_startup-config_text_encoding__pyntc_veos_4.14.7M.js
 @pytest.fixture(scope="module")
 def eos() -> Path:
     if not EOS.is_dir():
-        pytest.skip(f"realdata not found at {REALDATA}: it sits beside the repository in CI")
+        pytest.skip(reason=f"realdata not found at {REALDATA}: it sits beside the repository in CI")
     return EOS
 
 

@@ -43,7 +43,7 @@ class TestKeaHttpContract(TargetContract):
         try:
             agent = KeaAgent(kea, "reconciler", "contract-pw-1")
         except KeaUnavailable as exc:
-            pytest.skip(f"the HTTP contract needs the real agent: {exc}")
+            pytest.skip(reason=f"the HTTP contract needs the real agent: {exc}")
         spec = desired.targets[TARGET].with_settings(url=agent.url)
         with agent:
             yield ContractEnv(

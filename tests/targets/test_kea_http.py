@@ -24,7 +24,7 @@ def agent(kea: Any) -> Iterator[Any]:
     try:
         a = KeaAgent(kea, "reconciler", PASSWORD)
     except KeaUnavailable as exc:
-        pytest.skip(f"the HTTP transport test needs the real agent: {exc}")
+        pytest.skip(reason=f"the HTTP transport test needs the real agent: {exc}")
     with a:
         yield a
 
