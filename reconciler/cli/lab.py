@@ -80,20 +80,30 @@ def eos_seed(site: Site, name: str, username: str, password: str) -> tuple[str, 
     return text + "\n", ports
 
 
-def plan_switches(estate: Estate, workdir: Path, plan: LabPlan) -> None:
+# (site, switch name, username, password) -> (seed running-config, number of ports)
+SwitchSeed = Callable[[Site, str, str, str], tuple[str, int]]
+
+
+def plan_lab_switches(estate: Estate, plan: LabPlan, platform: Platform, kind: str,
+                      seed: SwitchSeed) -> None:
+    """One lab component of `kind` emulating every `platform` switch of the estate."""
     devices = []
     for site in sorted(estate.sites.values(), key=lambda s: s.id):
         for name, sw in sorted(site.switches.items()):
-            if sw.platform != Platform.ARISTA_EOS:
+            if sw.platform != platform:
                 continue
             cred = plan.secret_for(sw.credentials, username="admin")
-            seed, ports = eos_seed(site, name, cred["username"], cred["password"])
+            text, ports = seed(site, name, cred["username"], cred["password"])
             tid = f"{site.id}/{name}"
             devices.append({"name": tid, "hostname": name, "username": cred["username"],
-                            "password": cred["password"], "seed_config": seed, "ports": ports})
+                            "password": cred["password"], "seed_config": text, "ports": ports})
             plan.targets[tid] = tid
     if devices:
-        plan.components.append({"kind": "eos", "devices": devices})
+        plan.components.append({"kind": kind, "devices": devices})
+
+
+def plan_switches(estate: Estate, workdir: Path, plan: LabPlan) -> None:
+    plan_lab_switches(estate, plan, Platform.ARISTA_EOS, "eos", eos_seed)
 
 
 def _plan_ios(estate: Estate, workdir: Path, plan: LabPlan) -> None:

@@ -10,7 +10,7 @@ from ..model.base import Platform
 from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
 from ..targets._render import environment
-from .lab import LabPlan
+from .lab import LabPlan, plan_lab_switches
 
 _IF_RE = re.compile(r"([A-Za-z-]+)(\d+(?:/\d+)*?)(\d+)$")
 
@@ -41,16 +41,4 @@ def ios_seed(site: Site, name: str, username: str, password: str) -> tuple[str, 
 
 
 def plan_ios_switches(estate: Estate, workdir: Path, plan: LabPlan) -> None:
-    devices = []
-    for site in sorted(estate.sites.values(), key=lambda s: s.id):
-        for name, sw in sorted(site.switches.items()):
-            if sw.platform != Platform.CISCO_IOS:
-                continue
-            cred = plan.secret_for(sw.credentials, username="admin")
-            seed, ports = ios_seed(site, name, cred["username"], cred["password"])
-            tid = f"{site.id}/{name}"
-            devices.append({"name": tid, "hostname": name, "username": cred["username"],
-                            "password": cred["password"], "seed_config": seed, "ports": ports})
-            plan.targets[tid] = tid
-    if devices:
-        plan.components.append({"kind": "ios", "devices": devices})
+    plan_lab_switches(estate, plan, Platform.CISCO_IOS, "ios", ios_seed)

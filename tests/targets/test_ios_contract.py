@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from reconciler.cli.lab import build_lab
-from reconciler.engine.credentials import Credential
-from reconciler.intent import compile_estate
-from reconciler.lab.launcher import Lab
-from reconciler.model.estate import load_estate
-from tests.conftest import copy_estate
 from tests.targets.contract import ContractEnv, TargetContract
+from tests.targets.lab_switch import lab_switch_env
 
 TARGET = "man1/acc-1a"  # IOS access switch: voice ports, a vacant space, an uplink trunk
 
@@ -22,20 +16,7 @@ TARGET = "man1/acc-1a"  # IOS access switch: voice ports, a vacant space, an upl
 class TestIosContract(TargetContract):
     @pytest.fixture
     def contract_env(self, tmp_path: Path) -> Iterator[ContractEnv]:
-        root = copy_estate(tmp_path / "estate")
-        estate = load_estate(root)
-        plan = build_lab(estate, tmp_path)
-        comps = [{**c, "devices": [d for d in c["devices"] if d["name"] == TARGET]}
-                 for c in plan.components if c["kind"] == "ios"]
-        desired = compile_estate(estate, dt.date(2026, 12, 15))
-        with Lab({"components": comps}, tmp_path) as lab:
-            device = lab.handle("ios").device(TARGET)
-            spec = desired.targets[TARGET].with_settings(**{
-                k: v for k, v in lab.endpoints()[TARGET].items() if k in ("host", "port")})
-            cred_name = spec.credentials or ""
-            yield ContractEnv(
-                spec=spec, credential=Credential(cred_name, plan.credentials[cred_name]),
-                desired=desired.resources[TARGET], snapshot=device.running_config,
-                # IOS has no sessions: the 7th line fails after six went through.
-                inject_failure=lambda: device.faults.set(error_on_config_line=7),
-                clear_faults=device.faults.clear)
+        # IOS has no sessions: the 7th line fails after six went through.
+        with lab_switch_env(tmp_path, "ios", TARGET, ("host", "port"),
+                            lambda d: d.faults.set(error_on_config_line=7)) as env:
+            yield env
