@@ -9,7 +9,6 @@ Nothing here logs or returns a message body.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import smtplib
@@ -19,6 +18,8 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+
+from .clock import now_utc
 
 ENV_DIR = "RECONCILER_OUTBOX"
 ENV_FROM = "RECONCILER_MAIL_FROM"
@@ -52,14 +53,14 @@ def send(to: Sequence[str], subject: str, body: str, tag: str) -> Path:
     msg["From"] = os.environ.get(ENV_FROM, "reconciler@localhost")
     msg["To"] = ", ".join(to) if to else "undisclosed-recipients:;"
     msg["Subject"] = subject
-    msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    msg["Date"] = format_datetime(now_utc())
     msg["Message-ID"] = make_msgid(domain="reconciler.local")
     msg.set_content(body)
     if os.environ.get(ENV_SMTP):
         return _send_smtp(msg)
     folder = outbox_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    stamp = now_utc().strftime("%Y%m%dT%H%M%S")
     path = folder / f"{stamp}-{tag}-{uuid.uuid4().hex[:8]}.eml"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:

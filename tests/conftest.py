@@ -14,6 +14,23 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # RECONCILER_REALDATA points elsewhere (a git worktree sits away from `shared`).
 REALDATA = Path(os.environ.get("RECONCILER_REALDATA") or REPO_ROOT.parent / "shared" / "realdata")
 
+# The product's one clock (reconciler.clock) reads RECONCILER_TODAY. The suite runs on a fixed
+# day far from the real one, so a test that silently depends on the machine's date fails; a test
+# that means a day pins it (`--at`, or the `story_day` fixture). RECONCILER_TODAY=... make test
+# runs the whole suite on another day: every test must pass on any day.
+SUITE_TODAY = "2031-02-17"
+os.environ.setdefault("RECONCILER_TODAY", SUITE_TODAY)
+# The example estate's story day: acme at lon1 in 3.01 only (3.02 from 2026-12-01), orbit in
+# 2.02 (2.05 from 2027-01-15), every contract of the example estate running.
+STORY_DAY = "2026-11-26"
+
+
+@pytest.fixture
+def story_day(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Pin the product's today to the example estate's story day for this test."""
+    monkeypatch.setenv("RECONCILER_TODAY", STORY_DAY)
+    return STORY_DAY
+
 
 def realdata(*parts: str) -> Path:
     """A path under shared/realdata, or skip with the reason when it is absent."""
@@ -94,3 +111,4 @@ def own_kea():  # type: ignore[no-untyped-def]
         pytest.skip(reason=f"Kea tests need the real server: {exc}")
     with server:
         yield server
+

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from .. import clock
 from ..errors import InputError, InputIssue
 from ..gitops.authoring import (
     AuthoringError,
@@ -36,7 +37,7 @@ DateOpt = Annotated[str | None, typer.Option("--on", help="The day it takes effe
 
 def _day(value: str | None) -> dt.date:
     try:
-        return dt.date.fromisoformat(value) if value else dt.date.today()
+        return dt.date.fromisoformat(value) if value else clock.today()
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from .. import clock
 from ..errors import ConfigError
 from ..model.history import read_history
 from ..reports.calls import build_report, month_bounds
@@ -48,7 +48,7 @@ def calls_cmd(month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
         raise typer.BadParameter(f"{month!r} is not YYYY-MM", param_hint="--month") from None
     if fmt not in ("text", "csv", "json"):
         raise typer.BadParameter("use text, csv or json", param_hint="--format")
-    today = dt.date.today()
+    today = clock.today()
     if until.date() > today and not allow_partial:
         raise ConfigError(f"{month} is not over yet (reports are for completed months); "
                           "pass --allow-partial for a provisional report")

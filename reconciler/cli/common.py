@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from typer.exceptions import TyperException
 
+from .. import clock
 from ..engine.credentials import CredentialStore
 from ..errors import InputError, InputIssue, ReconcilerError
 from ..model.estate import Estate, load_estate
@@ -124,7 +125,7 @@ def handle_errors(fn: F) -> F:
 
 def parse_date(value: str | None) -> dt.date:
     if value is None:
-        return dt.date.today()
+        return clock.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

@@ -8,7 +8,6 @@ which it rolled back. Values of write-only fields (secrets) are never written.
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import json
 import os
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..clock import now_utc
 from ..errors import ConfigError
 
 REDACTED = "***"
@@ -64,7 +64,7 @@ class Journal:
 
     def __init__(self, path: Path, run_id: str | None = None) -> None:
         self.path = path
-        self.run_id = run_id or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + \
+        self.run_id = run_id or now_utc().strftime("%Y%m%dT%H%M%SZ-") + \
             uuid.uuid4().hex[:6]
         self._lock = threading.Lock()
         try:
@@ -74,7 +74,7 @@ class Journal:
                               f"{exc.strerror}") from None
 
     def write(self, record: Mapping[str, Any]) -> None:
-        line = json.dumps({"ts": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+        line = json.dumps({"ts": now_utc().isoformat(timespec="milliseconds"),
                            "run": self.run_id, **record}, sort_keys=False, default=str)
         with self._lock:
             try:

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from ..clock import now_utc
 from ..errors import LockHeldError, PlanError
 
 SITE_RE = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
@@ -75,8 +76,8 @@ class SiteLocks:
         fh.seek(0)
         fh.truncate()
         fh.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
-                             "run": self.run_id, "since": time.strftime(
-                                 "%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n")
+                             "run": self.run_id, "since": now_utc().strftime(
+                                 "%Y-%m-%dT%H:%M:%SZ")}) + "\n")
         fh.flush()
         return fh
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from ..clock import now_utc
 from ..errors import PlanError, ReconcilerError
 from .credentials import CredentialStore
 from .diff import diff, order_changes
@@ -67,7 +68,7 @@ class TargetPlan:
 class Plan:
     at: dt.date
     targets: list[TargetPlan] = field(default_factory=list)
-    created_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(
+    created_at: str = field(default_factory=lambda: now_utc().isoformat(
         timespec="seconds"))
     commit: str | None = None
     notes: list[str] = field(default_factory=list)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from .. import clock
 from ..model.base import number_range_bounds, parse_int_range
 from ..model.estate import Estate
 from ..model.history import NumberHistory, read_history
@@ -26,7 +27,7 @@ NUMBER_AFTER = ("public_ip", "network", "services", "occupancies", "deprovision_
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    return clock.today()
 
 
 def site_numbers(site: Site) -> Iterator[str]:

@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..clock import today
 from ..errors import InputIssue
 from .base import number_range_bounds, parse_int_range
 from .estate import Estate
@@ -22,9 +23,9 @@ from .site import INTERFACE_RE, Site, Space, expand_port_ref
 
 __all__ = ["FOREVER", "Period", "check_estate", "holding", "overlaps", "torn_down"]
 
-def torn_down(c: Contract) -> bool:
+def torn_down(c: Contract, at: dt.date | None = None) -> bool:
     """An ended contract that asked for teardown needs no allocation any more."""
-    return bool(c.end and c.deprovision_on_end and c.end < dt.date.today())
+    return bool(c.end and c.deprovision_on_end and c.end < (at or today()))
 
 
 def in_number_ranges(site: Site, number: str) -> bool:

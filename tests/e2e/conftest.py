@@ -58,7 +58,8 @@ class LabEstate:
 
 
 @pytest.fixture
-def lab_estate(tmp_path: Path, cli: Callable[..., Any]) -> Iterator[LabEstate]:
+def lab_estate(tmp_path: Path, cli: Callable[..., Any], story_day: str) -> Iterator[LabEstate]:
+    """The lab for the example estate; a command without `--at` runs on the story day."""
     root = copy_estate(tmp_path / "estate")
     if not kea_installed():
         # Without kea-dhcp4 the lab cannot play the DHCP servers: run the rest without them.

@@ -16,7 +16,9 @@ def strip_network(path: Path) -> str:
     return text
 
 
-def test_allocate_writes_only_new_lines(estate_dir: Path, cli: Callable[..., object]) -> None:
+def test_allocate_writes_only_new_lines(estate_dir: Path, cli: Callable[..., object],
+                                        story_day: str) -> None:
+    """On the story day every contract runs, so every one gets its network back."""
     originals = {}
     for name in ("acme", "orbit-analytics", "northwind-legal"):
         originals[name] = strip_network(estate_dir / "occupiers" / f"{name}.yaml")

@@ -12,6 +12,7 @@ from typing import Any
 import git
 import pytest
 
+from reconciler import clock
 from reconciler.intent.allocate import plan_allocations
 from reconciler.model.estate import load_estate, load_files
 from reconciler.model.history import read_history
@@ -121,7 +122,8 @@ def test_running_out_of_numbers_is_an_error_naming_the_pool(tmp_path: Path,
 
 def test_released_numbers_wait_for_the_cooldown(tmp_path: Path) -> None:
     repo = repo_with(tmp_path)
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    # Commits are dated relative to the product's today, the day the cooldown is judged on.
+    now = dt.datetime.combine(clock.today(), dt.time(12), tzinfo=dt.UTC)
     extra = ('    main_number: "+441110000001"\n    numbers:\n'
              '      - {number: "+441110000002", extension: 201}\n'
              '      - {number: "+441110000003", extension: 202}\n')
@@ -152,7 +154,7 @@ def test_released_numbers_wait_for_the_cooldown(tmp_path: Path) -> None:
 
 def test_a_contract_that_ended_lately_keeps_its_numbers_out_of_reach(tmp_path: Path) -> None:
     repo_with(tmp_path)
-    ended = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    ended = (clock.today() - dt.timedelta(days=30)).isoformat()
     extra = ('    main_number: "+441110000001"\n    numbers:\n'
              '      - {number: "+441110000002", extension: 201}\n')
     text = occupier("old", 1, 101, extra).replace(

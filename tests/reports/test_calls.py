@@ -15,6 +15,7 @@ from typing import Any
 import git
 import pytest
 
+from reconciler import clock
 from tests.conftest import copy_estate, realdata
 from tests.reports.cdrgen import cdr_line
 
@@ -180,7 +181,7 @@ def test_a_generated_month_bills_each_occupier_for_its_own_calls(
 def test_only_completed_months_unless_partial_is_allowed(
         estate: Path, tmp_path: Path, cli: Callable[..., Any]) -> None:
     master = write_month(tmp_path / "Master.csv")
-    this_month = dt.date.today().strftime("%Y-%m")
+    this_month = clock.today().strftime("%Y-%m")
     res = cli("calls", "--repo", estate, "--month", this_month, "--cdr", master,
               "--out", tmp_path / "r")
     assert res.exit_code == 1 and "not over yet" in res.output
