@@ -23,12 +23,31 @@ def desired() -> Any:
 
 
 class TestKeaContract(TargetContract):
+    """Over the server's own control socket, through the lab's fault proxy: a failure is
+    Kea refusing `config-set` after `config-test` passed."""
+
     @pytest.fixture
     def contract_env(self, kea: Any, desired: Any) -> Iterator[ContractEnv]:
-        spec = desired.targets[TARGET].with_settings(path=str(kea.socket_path))
-        # Real Kea has no fault injection; `test_kea.py` shows a refused change instead.
-        yield ContractEnv(spec=spec, credential=None, desired=desired.resources[TARGET],
-                          snapshot=lambda: json.dumps(kea.command("config-get"), sort_keys=True))
+        from reconciler.lab.kea_faults import KeaSocketProxy
+
+        with KeaSocketProxy(kea.socket_path) as proxy:
+            spec = desired.targets[TARGET].with_settings(path=str(proxy.path))
+            yield ContractEnv(
+                spec=spec, credential=None, desired=desired.resources[TARGET],
+                snapshot=lambda: json.dumps(kea.command("config-get"), sort_keys=True),
+                inject_failure=lambda: proxy.fail("config-set"), clear_faults=proxy.clear)
+
+    def test_the_fault_proxy_refuses_only_what_is_armed(self, contract_env: ContractEnv) -> None:
+        """Control: through the proxy a read works and the armed command fails as Kea would."""
+        from reconciler.errors import TargetRejected
+        from reconciler.targets.kea import KeaTarget
+
+        target = KeaTarget(contract_env.spec, None)
+        assert target.command("version-get") is not None
+        assert contract_env.inject_failure is not None
+        contract_env.inject_failure()
+        with pytest.raises(TargetRejected, match="injected fault: config-set refused"):
+            target.command("config-set", {"Dhcp4": {}})
 
 
 class TestKeaHttpContract(TargetContract):
