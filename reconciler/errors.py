@@ -57,8 +57,22 @@ class StalePlanError(PlanError):
                          "run `reconciler plan` again")
 
 
+class StaleCommandsError(PlanError):
+    """The templates (or the reconciler) changed since the plan: its reviewed commands
+    are no longer what would be sent. Plan again and review that."""
+
+    def __init__(self, target: str, detail: str):
+        self.target = target
+        super().__init__(f"{target}: the plan's commands are no longer what would be sent "
+                         f"({detail}); run `reconciler plan` again")
+
+
 class RefusedError(PlanError):
     """The plan would do something that needs an explicit override."""
+
+    def __init__(self, message: str, reasons: list[str] | None = None):
+        self.reasons = list(reasons) if reasons is not None else [message]
+        super().__init__(message)
 
 
 class LockHeldError(ReconcilerError):

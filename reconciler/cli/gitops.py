@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..engine.apply import apply_plan
-from ..engine.plan import make_plan
-from ..gitops.drift import classify, correction_plan, earlier_variants, record_results
 from ..gitops.drift_render import render_drift_markdown, render_drift_text
-from ..gitops.planning import finish_plan, scoped
-from ..intent import compile_estate
-from ..targets import TARGETS
 from .common import (
     EXIT_ERROR,
     OUT,
@@ -25,19 +18,19 @@ from .common import (
     RepoOpt,
     SiteOpt,
     TargetOpt,
-    credentials,
     handle_errors,
-    load,
     parse_date,
 )
-from .live import (
+from .options import (
+    AllowMassOpt,
     AllowOffboardOpt,
     ChangedSinceOpt,
-    apply_endpoints,
-    report_run,
-    select,
+    JournalOpt,
+    ShareOpt,
+    WaitOpt,
+    policy,
+    reconciler,
 )
-from .progress import progress
 
 
 @handle_errors
@@ -47,9 +40,7 @@ def sites_cmd(repo: RepoOpt = Path("."), at: AtOpt = None,
                                                "json (a list, for a job matrix)", metavar="FORMAT")] = "text"
               ) -> None:
     """List the sites to plan or apply: all of them, or those changed since a git ref."""
-    estate = load(repo)
-    desired, scope = scoped(repo, compile_estate(estate, parse_date(at)), changed_since)
-    sites = sorted({spec.site for spec in desired.targets.values()})
+    sites, scope = reconciler(repo, None, None).sites(parse_date(at), changed_since)
     if scope is not None:
         OUT.info(scope.describe())
         for n in scope.notes:
@@ -74,46 +65,25 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
                                                   "which a date-driven change counts as "
                                                   "scheduled, not drift.", metavar="DAYS")] = 7,
               allow_offboard: AllowOffboardOpt = None,
+              wait: WaitOpt = 0.0, journal: JournalOpt = None,
+              allow_mass_change: AllowMassOpt = False, mass_change_share: ShareOpt = 20.0,
               creds_file: CredOpt = None, endpoints: EndpointsOpt = None) -> None:
     """Find live changes made outside git; correct them or report them per site policy.
 
     Also applies what the date brings (contracts and moves whose day has come,
-    ended contracts with deprovision). Exit 0: nothing left to do; 2: drift left
-    uncorrected (report policy or --dry-run); 1: error, refusal or failed correction.
+    ended contracts with deprovision). Corrections go through the same path as
+    `apply`: site locks, offboarding check, blast-radius guard, journal, verify,
+    rollback. Exit 0: nothing left to do; 2: drift left uncorrected (report policy or
+    --dry-run); 1: error, refusal or failed correction.
     """
     fmt = fmt.lower()
     if fmt not in ("text", "json", "markdown"):
         raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
                                  param_hint="--format")
-    creds = credentials(creds_file)
-    estate = load(repo)
-    day = parse_date(at)
-    desired = apply_endpoints(select(compile_estate(estate, day), site, target), endpoints)
-    with progress(len(desired.targets), "reading") as step:
-        plan = make_plan(desired, TARGETS, creds, progress=step)
-    plan = finish_plan(plan, repo, estate, day, None, allow_offboard or ())
-    earlier = [compile_estate(estate, day - dt.timedelta(days=n)).select(desired.targets).resources
-               for n in range(1, window + 1)]
-
-    def policy(site_id: str, kind: str) -> str:
-        s = estate.sites.get(site_id)
-        return s.drift_action(kind) if s is not None else "report"
-
-    report = classify(plan, policy, earlier_variants(earlier), window)
-    fix = correction_plan(plan, report)
-    failed: set[str] = set()
-    applied = False
-    if fix.has_changes and not dry_run and not report.refusals:
-        with progress(sum(1 for t in fix.targets if t.changes), "correcting") as step:
-            run = apply_plan(fix, TARGETS, creds, progress=step)
-        report_run(run)
-        failed = {r.target for r in run.failed_targets} | set(run.restore_failed)
-        if not run.ok:
-            failed |= {t.target for t in fix.targets if t.changes}  # all or nothing
-        applied = True
-    elif report.refusals:
-        report.notes.append("nothing corrected: the plan was refused")
-    record_results(report, failed, applied)
+    rec = reconciler(repo, creds_file, endpoints, journal)
+    report = rec.drift(parse_date(at), tuple(site or ()), tuple(target or ()), window=window,
+                       dry_run=dry_run,
+                       policy=policy(wait, allow_mass_change, mass_change_share, allow_offboard))
     if fmt == "json":
         OUT.out(json.dumps(report.to_json(), indent=2))
     elif fmt == "markdown":

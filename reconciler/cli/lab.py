@@ -10,154 +10,22 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import secrets
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import typer
 from ruamel.yaml import YAML
 
 from ..errors import ConfigError
-from ..model.base import Platform
-from ..model.estate import Estate
-from ..model.site import Site, expand_port_ref
-from ..targets._render import environment
+from ..labplan import build_lab, write_lab_files
 from .common import OUT, RepoOpt, handle_errors, load
-from .lab_pbx import plan_pbx
-from .lab_radius import plan_radius
 
 LAB_DIR = ".lab"
 lab_app = typer.Typer(help="Run the bundled lab: emulated switches and systems on loopback.",
                       no_args_is_help=True)
-
-
-@dataclass
-class LabPlan:
-    """What to start, and how targets and credentials map onto it."""
-
-    components: list[dict[str, Any]] = field(default_factory=list)
-    credentials: dict[str, dict[str, str]] = field(default_factory=dict)
-    # lab endpoint name -> target id
-    targets: dict[str, str] = field(default_factory=dict)
-
-    def secret_for(self, name: str, **fields: str) -> dict[str, str]:
-        if name not in self.credentials:
-            self.credentials[name] = {**fields, "password": secrets.token_urlsafe(12)}
-        return self.credentials[name]
-
-
-LabPlanner = Callable[[Estate, Path, LabPlan], None]
-
-
-def _ports_needed(names: list[str], minimum: int) -> int:
-    nums = [int(m.group(1)) for n in names if (m := re.fullmatch(r"Ethernet(\d+)", n))]
-    return max([minimum, *nums])
-
-
-def eos_seed(site: Site, name: str, username: str, password: str) -> tuple[str, int]:
-    sw = site.switches[name]
-    access = [i for sp in site.spaces().values() for e in sp.ports
-              for sw_name, ifaces in [expand_port_ref(e.port)] if sw_name == name for i in ifaces]
-    ports = _ports_needed([*access, *sw.uplinks], 48 if sw.role == "access" else 8)
-    host = sw.host if re.fullmatch(r"[\d.]+", sw.host) else "10.255.0.250"
-    gw = ".".join(host.split(".")[:3] + ["254"])
-    from ..lab.eos_device import default_config_text
-
-    # Reuse the emulator's own password line so that the seed is accepted as is.
-    pw_line = next(ln for ln in default_config_text(name, 0, username, password).splitlines()
-                   if ln.startswith("username "))
-    text = environment().get_template("lab/arista_eos.j2").render(
-        hostname=name, username=username, password_line=pw_line.split(" secret ", 1)[1],
-        ports=ports, uplinks=set(sw.uplinks), access_ports=set(access), core=sw.role == "core",
-        mgmt_address=host, mgmt_gateway=gw)
-    return text + "\n", ports
-
-
-# (site, switch name, username, password) -> (seed running-config, number of ports)
-SwitchSeed = Callable[[Site, str, str, str], tuple[str, int]]
-
-
-def plan_lab_switches(estate: Estate, plan: LabPlan, platform: Platform, kind: str,
-                      seed: SwitchSeed) -> None:
-    """One lab component of `kind` emulating every `platform` switch of the estate."""
-    devices = []
-    for site in sorted(estate.sites.values(), key=lambda s: s.id):
-        for name, sw in sorted(site.switches.items()):
-            if sw.platform != platform:
-                continue
-            cred = plan.secret_for(sw.credentials, username="admin")
-            text, ports = seed(site, name, cred["username"], cred["password"])
-            tid = f"{site.id}/{name}"
-            devices.append({"name": tid, "hostname": name, "username": cred["username"],
-                            "password": cred["password"], "seed_config": text, "ports": ports})
-            plan.targets[tid] = tid
-    if devices:
-        plan.components.append({"kind": kind, "devices": devices})
-
-
-def plan_switches(estate: Estate, workdir: Path, plan: LabPlan) -> None:
-    plan_lab_switches(estate, plan, Platform.ARISTA_EOS, "eos", eos_seed)
-
-
-def _plan_ios(estate: Estate, workdir: Path, plan: LabPlan) -> None:
-    from .lab_ios import plan_ios_switches  # its own module; it imports LabPlan from here
-
-    plan_ios_switches(estate, workdir, plan)
-
-
-def _plan_wifi(estate: Estate, workdir: Path, plan: LabPlan) -> None:
-    from .lab_meraki import plan_wifi  # its own module: it imports LabPlan from here
-
-    plan_wifi(estate, workdir, plan)
-
-
-def plan_dhcp(estate: Estate, workdir: Path, plan: LabPlan) -> None:
-    from .lab_kea import plan_kea
-
-    plan_kea(estate, workdir, plan)
-
-
-# Each live-system family adds how its lab part is started.
-LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_ios, _plan_wifi, plan_radius, plan_pbx,
-                                  plan_dhcp]
-
-
-def build_lab(estate: Estate, workdir: Path) -> LabPlan:
-    plan = LabPlan()
-    for planner in LAB_PLANNERS:
-        planner(estate, workdir, plan)
-    return plan
-
-
-def endpoints_doc(plan: LabPlan, endpoints: dict[str, Any]) -> dict[str, Any]:
-    targets = {}
-    for name, ep in endpoints.items():
-        tid = plan.targets.get(name)
-        if tid:
-            targets[tid] = {k: v for k, v in ep.items() if k in ("host", "port", "transport",
-                                                                 "base_url", "dsn", "path",
-                                                                 "requests_per_second",
-                                                                 "provisioning_dir")}
-    return {"targets": targets}
-
-
-def write_lab_files(workdir: Path, plan: LabPlan, endpoints: dict[str, Any]) -> tuple[Path, Path]:
-    yaml = YAML(typ="safe")
-    yaml.default_flow_style = False
-    ep_file, cred_file = workdir / "endpoints.yaml", workdir / "credentials.yaml"
-    with ep_file.open("w") as fh:
-        yaml.dump(endpoints_doc(plan, endpoints), fh)
-    fd = os.open(cred_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        yaml.dump(plan.credentials, fh)
-    return ep_file, cred_file
 
 
 def _pid_alive(pid: int) -> bool:
@@ -190,6 +58,8 @@ def up(repo: RepoOpt = Path("."),
         return
     estate = load(root)
     plan = build_lab(estate, workdir)
+    for note in plan.notes:
+        OUT.info(note)
     config = workdir / "lab.json"
     config.write_text(json.dumps({"components": plan.components}, indent=2))
     ready = workdir / "ready.json"

@@ -1,27 +1,22 @@
-"""Commands that talk to live systems: plan and apply."""
+"""`plan` and `apply`: options, output and exit codes over the service's use-cases."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from ruamel.yaml import YAML
 
 from .. import outbox
 from ..engine.apply import RunResult
-from ..engine.credentials import CredentialStore
-from ..engine.plan import Plan, make_plan
+from ..engine.plan import Plan
 from ..engine.render_text import render_text
-from ..engine.resources import TargetSpec
 from ..errors import ConfigError, PlanError
 from ..gitops.markdown import render_markdown
-from ..gitops.planning import finish_plan, scoped
-from ..intent import DesiredState, compile_estate
-from ..model.estate import Estate
-from ..targets import TARGETS
+from ..service import ApplyOutcome, PlanRequest
 from .common import (
     EXIT_CHANGES,
     EXIT_ERROR,
@@ -33,99 +28,31 @@ from .common import (
     RepoOpt,
     SiteOpt,
     TargetOpt,
-    credentials,
     handle_errors,
-    load,
     parse_date,
 )
-from .progress import progress
-from .safety import (
+from .options import (
     AllowMassOpt,
-    ApplySafety,
+    AllowOffboardOpt,
+    ChangedSinceOpt,
     JournalOpt,
     ResumeOpt,
     ShareOpt,
     WaitOpt,
-    plan_sites,
-    resume_scope,
+    policy,
+    reconciler,
 )
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, markdown (a pull "
                                         "request comment)", metavar="FORMAT",
                                         case_sensitive=False)]
-ChangedSinceOpt = Annotated[str | None, typer.Option(
-    "--changed-since", help="Only the targets affected by estate files changed since this git "
-    "ref (e.g. origin/main); a changed site file takes the whole site.", show_default=False,
-    metavar="REF")]
-AllowOffboardOpt = Annotated[list[str] | None, typer.Option(
-    "--allow-offboard", help="Prune the live resources of this occupier although its file was "
-    "deleted while a contract is in force (repeatable).", show_default=False, metavar="ID")]
-
-
-def apply_endpoints(desired: DesiredState, path: Path | None) -> DesiredState:
-    """Point targets somewhere else (the lab), without touching the estate files."""
-    if path is None:
-        return desired
-    try:
-        data = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"cannot read endpoints file {path}: {exc.strerror}") from None
-    overrides: dict[str, Any] = data.get("targets", {}) if isinstance(data, dict) else {}
-    for tid, fields in overrides.items():
-        if tid in desired.targets and isinstance(fields, dict):
-            desired.targets[tid] = desired.targets[tid].with_settings(**fields)
-    return desired
-
-
-def select(desired: DesiredState, sites: list[str] | None,
-           targets: list[str] | None) -> DesiredState:
-    if not sites and not targets:
-        return desired
-    known_sites = {s for spec in desired.targets.values() for s in _sites_of(spec)}
-    for s in sites or []:
-        if s not in known_sites:
-            raise ConfigError(f"no targets at site {s!r}; sites: {', '.join(sorted(known_sites))}")
-    for t in targets or []:
-        if t not in desired.targets:
-            raise ConfigError(f"no target {t!r}; targets: {', '.join(sorted(desired.targets))}")
-    keep = [tid for tid, spec in desired.targets.items()
-            if (not sites or set(_sites_of(spec)) & set(sites))
-            and (not targets or tid in targets)]
-    return desired.select(keep)
-
-
-def _sites_of(spec: TargetSpec) -> list[str]:
-    """A target shared by sites (one RADIUS server) lists them all in its scope."""
-    return [spec.site, *spec.scope.get("sites", [])]
-
-
-def desired_for(repo: Path, at: str | None, endpoints: Path | None, sites: list[str] | None,
-                targets: list[str] | None, changed_since: str | None = None,
-                ) -> tuple[Estate, DesiredState, Any]:
-    """Load and compile once: the estate, the desired state in scope, and that scope."""
-    estate = load(repo)
-    desired = select(compile_estate(estate, parse_date(at)), sites, targets)
-    desired, scope = scoped(repo, desired, changed_since)
-    return estate, apply_endpoints(desired, endpoints), scope
-
-
-def plan_desired(repo: Path, estate: Estate, desired: DesiredState, scope: Any,
-                 creds: CredentialStore, allow_offboard: list[str] | None = None) -> Plan:
-    """Read the live systems of `desired` (the only step that talks to them) and diff."""
-    with progress(len(desired.targets), "reading") as step:
-        plan = make_plan(desired, TARGETS, creds, progress=step)
-    return finish_plan(plan, repo, estate, desired.at, scope, allow_offboard or ())
-
-
-def build_plan(repo: Path, at: str | None, creds: CredentialStore, endpoints: Path | None,
-               sites: list[str] | None, targets: list[str] | None,
-               changed_since: str | None = None, allow_offboard: list[str] | None = None) -> Plan:
-    estate, desired, scope = desired_for(repo, at, endpoints, sites, targets, changed_since)
-    return plan_desired(repo, estate, desired, scope, creds, allow_offboard)
 
 
 def emit_plan(plan: Plan, fmt: str, out_file: Path | None) -> None:
     fmt = fmt.lower()
+    if fmt not in ("json", "text", "markdown"):
+        raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
+                                 param_hint="--format")
     if out_file is not None:
         out_file.write_text(json.dumps(plan.to_json(), indent=2) + "\n", encoding="utf-8")
         OUT.info(f"plan saved to {out_file}; apply it with `reconciler apply {out_file}`")
@@ -133,11 +60,13 @@ def emit_plan(plan: Plan, fmt: str, out_file: Path | None) -> None:
         OUT.out(json.dumps(plan.to_json(), indent=2))
     elif fmt == "text":
         OUT.out(render_text(plan))
-    elif fmt == "markdown":
-        OUT.out(render_markdown(plan))
     else:
-        raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
-                                 param_hint="--format")
+        OUT.out(render_markdown(plan))
+
+
+def _request(at: str | None, site: list[str] | None, target: list[str] | None,
+             changed_since: str | None) -> PlanRequest:
+    return PlanRequest(parse_date(at), tuple(site or ()), tuple(target or ()), changed_since)
 
 
 @handle_errors
@@ -147,12 +76,19 @@ def plan_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, fmt: FormatOpt = "text
                                                       "for `reconciler apply FILE`.")] = None,
              creds_file: CredOpt = None, endpoints: EndpointsOpt = None,
              changed_since: ChangedSinceOpt = None,
-             allow_offboard: AllowOffboardOpt = None) -> None:
-    """Show what apply would change: exit 0 no changes, 2 changes, 1 error or refused."""
-    creds = credentials(creds_file)
-    plan = build_plan(repo, at, creds, endpoints, site, target, changed_since, allow_offboard)
+             allow_offboard: AllowOffboardOpt = None,
+             allow_mass_change: AllowMassOpt = False, mass_change_share: ShareOpt = 20.0,
+             ) -> None:
+    """Show what apply would change, and what it would refuse.
+
+    Exit 0 no changes, 2 changes, 1 error or refused (an occupier's file deleted while
+    its contract is in force, or the blast-radius guard, with the numbers).
+    """
+    rec = reconciler(repo, creds_file, endpoints)
+    plan = rec.plan(_request(at, site, target, changed_since),
+                    policy(0.0, allow_mass_change, mass_change_share, allow_offboard))
     emit_plan(plan, fmt, out)
-    if plan.errors or plan.refusals:
+    if plan.errors or plan.refusals or plan.guard:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_CHANGES if plan.has_changes else EXIT_OK)
 
@@ -172,6 +108,16 @@ def report_run(run: RunResult) -> None:
                   + " - check these systems by hand")
 
 
+def _confirm(yes: bool) -> Callable[[Plan], bool]:
+    def confirm(plan: Plan) -> bool:
+        if yes:
+            return True
+        if not sys.stdin.isatty():
+            raise PlanError("apply needs confirmation: run it with --yes in scripts")
+        return typer.confirm(f"Apply {len(plan.changes)} changes?", default=False)
+    return confirm
+
+
 @handle_errors
 def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
                   help="A plan saved with `plan --out`; without it, plan now and apply that.",
@@ -186,68 +132,43 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
               wait: WaitOpt = 0.0, journal: JournalOpt = None, resume: ResumeOpt = False,
               allow_mass_change: AllowMassOpt = False, mass_change_share: ShareOpt = 20.0,
               ) -> None:
-    """Apply the changes of a plan, verify them, and roll everything back on failure.
+    """Apply the changes of a plan, verify them, save them, and roll everything back on failure.
 
-    One apply per site at a time (a lock under .reconciler/), every run recorded in
-    the journal before anything is touched.
+    A saved plan is applied exactly as reviewed: its commands are what is sent, or it is
+    refused (a device changed since, a template changed since). One run per site at a
+    time (a lock under .reconciler/), every run recorded in the journal before anything
+    is touched.
     """
-    creds = credentials(creds_file)
-    outbox.set_default_dir(repo.resolve() / "outbox")  # generated keys are mailed from here
-    safety = ApplySafety(repo, journal, wait, allow_mass_change, mass_change_share)
-    resumes = None
+    rec = reconciler(repo, creds_file, endpoints, journal,
+                     on_plan=lambda plan: OUT.out(render_text(plan)))
+    outbox.set_default_dir(rec.repo / "outbox")  # generated keys are mailed from here
+    pol = policy(wait, allow_mass_change, mass_change_share, allow_offboard)
+    confirm = _confirm(yes)
+    outcome: ApplyOutcome | None
     if resume:
         if plan_file is not None:
             raise PlanError("--resume plans again; do not pass a plan file")
-        at, target, resumes = resume_scope(safety, at, target)
-    if plan_file is not None:
-        try:
-            plan = Plan.from_json(json.loads(plan_file.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise PlanError(f"cannot read plan {plan_file}: {exc}") from None
-        plan = _retarget(plan, endpoints)
-        sites = plan_sites(plan)
-    else:
-        # Files are read and compiled before the lock (they do not change under us);
-        # the live systems are read after it.
-        estate, desired, scope = desired_for(repo, at, endpoints, site, target, changed_since)
-        sites = {s for spec in desired.targets.values() for s in _sites_of(spec)}
-    # The lock covers planning too: a waiting apply plans after the one before it.
-    with safety.locked(sites) as run_journal:
-        if plan_file is None:
-            plan = plan_desired(repo, estate, desired, scope, creds, allow_offboard)
-            OUT.out(render_text(plan))
-        if plan.errors:
-            raise PlanError("the plan has targets that could not be read; nothing was applied")
-        if plan.refusals:
-            raise PlanError("the plan was refused: " + "; ".join(plan.refusals))
-        if not plan.has_changes:
-            if resumes:  # the interrupted run got everything done: record that it is finished
-                safety.run(plan, creds, run_journal, resumes=resumes)
-            OUT.info("Nothing to apply.")
+        if at is not None or target:
+            raise ConfigError("--resume takes the date and targets from the journal; "
+                              "drop --at/--target")
+        outcome = rec.resume(pol, confirm=confirm)
+        if outcome is None:
+            OUT.info(f"No interrupted apply in {rec.journal_file}; nothing to resume.")
             raise typer.Exit(EXIT_OK)
-        safety.check_blast_radius(plan)
-        if not yes:
-            if not sys.stdin.isatty():
-                raise PlanError("apply needs confirmation: run it with --yes in scripts")
-            if not typer.confirm(f"Apply {len(plan.changes)} changes?", default=False):
-                OUT.info("Nothing applied.")
-                raise typer.Exit(EXIT_ERROR)
-        with progress(sum(1 for t in plan.targets if t.changes), "applying") as step:
-            run = safety.run(plan, creds, run_journal, resumes=resumes, progress=step)
-    report_run(run)
-    if not run.ok:
+    elif plan_file is not None:
+        outcome = rec.apply(rec.read_plan(plan_file), pol, confirm=confirm)
+    else:
+        outcome = rec.apply(_request(at, site, target, changed_since), pol,
+                            confirm=confirm)
+    if outcome.declined:
+        OUT.info("Nothing applied.")
         raise typer.Exit(EXIT_ERROR)
-    s = plan.summary()
+    if outcome.run is None or not outcome.plan.has_changes:
+        OUT.info("Nothing to apply.")
+        raise typer.Exit(EXIT_OK)
+    report_run(outcome.run)
+    if not outcome.run.ok:
+        raise typer.Exit(EXIT_ERROR)
+    s = outcome.plan.summary()
     OUT.info(f"Apply complete: {s['create']} created, {s['update']} updated, "
              f"{s['delete']} deleted.")
-
-
-def _retarget(plan: Plan, endpoints: Path | None) -> Plan:
-    """Endpoint overrides apply to saved plans too (a plan made against the lab)."""
-    if endpoints is None:
-        return plan
-    desired = DesiredState(plan.at, {t.target: t.spec for t in plan.targets}, {})
-    apply_endpoints(desired, endpoints)
-    for t in plan.targets:
-        t.spec = desired.targets[t.target]
-    return plan

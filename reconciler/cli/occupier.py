@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ..intent import compile_estate
 from ..reports.netinfo import network_info
 from ..reports.render import render
 from .common import (
@@ -17,7 +16,6 @@ from .common import (
     CredOpt,
     EndpointsOpt,
     RepoOpt,
-    credentials,
     handle_errors,
     load,
     parse_date,
@@ -53,7 +51,7 @@ def show_cmd(occupier: OccupierArg, repo: RepoOpt = Path("."),
     info = network_info(estate, occupier, day, site)
     live_rows: dict[str, list[dict[str, Any]]] | None = None
     if live:
-        live_rows = _live(estate, occupier, day, [s["site"] for s in info["sites"]],
+        live_rows = _live(repo, occupier, day, [s["site"] for s in info["sites"]],
                           creds_file, endpoints)
     if fmt == "json":
         if live_rows is not None:
@@ -65,16 +63,11 @@ def show_cmd(occupier: OccupierArg, repo: RepoOpt = Path("."),
     OUT.out(render(template, _templates(repo), info=info, live=live_rows))
 
 
-def _live(estate: Any, occupier: str, day: Any, sites: list[str], creds_file: Path | None,
+def _live(repo: Path, occupier: str, day: Any, sites: list[str], creds_file: Path | None,
           endpoints: Path | None) -> dict[str, list[dict[str, Any]]]:
-    from ..reports.live import live_status
-    from ..targets import TARGETS
-    from .live import apply_endpoints
+    from .options import reconciler
 
-    desired = compile_estate(estate, day)
-    desired = desired.select(t for t, spec in desired.targets.items() if spec.site in sites)
-    return live_status(apply_endpoints(desired, endpoints), occupier, TARGETS,
-                       credentials(creds_file))
+    return reconciler(repo, creds_file, endpoints).occupier_status(occupier, day, sites)
 
 
 @handle_errors

@@ -1,14 +1,15 @@
-"""Progress of long runs (hundreds of targets) on stderr, with rich.
+"""The CLI's event sink: service events as stderr lines and progress bars (rich).
 
-Shown when stderr is a terminal, or on request with RECONCILER_PROGRESS=1
-(RECONCILER_PROGRESS=0 turns it off); CI logs and pipes stay quiet.
+Progress of long runs (hundreds of targets) is drawn when stderr is a terminal, or
+on request with RECONCILER_PROGRESS=1 (RECONCILER_PROGRESS=0 turns it off); CI logs
+and pipes stay quiet. Every line is masked (no known secret is ever printed).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from typing import Any
 
 from rich.progress import (
     BarColumn,
@@ -18,9 +19,8 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from ..service.events import Event
 from .common import OUT
-
-Callback = Callable[[str, str], None]
 
 
 def wanted() -> bool:
@@ -32,23 +32,39 @@ def wanted() -> bool:
     return OUT.err.is_terminal
 
 
-@contextmanager
-def progress(total: int, what: str) -> Iterator[Callback]:
-    """A callback (target, status) that advances one bar of `total` steps."""
-    if total < 2 or not wanted():
-        yield lambda _target, _status: None
-        return
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn(), TextColumn("{task.fields[last]}"), console=OUT.err,
-                   transient=OUT.err.is_terminal)
-    failed = [0]
-    with bar:
-        task = bar.add_task(what, total=total, last="")
+class CliEvents:
+    """Prints `info` events and draws one bar per `progress-start`..`progress-end`."""
 
-        def step(target: str, status: str) -> None:
+    def __init__(self, on_plan: Callable[[Any], None] | None = None) -> None:
+        self.on_plan = on_plan
+        self._bar: Progress | None = None
+        self._task: Any = None
+        self._failed = 0
+
+    def __call__(self, event: Event) -> None:
+        if event.kind == "info":
+            OUT.info(event.message)
+        elif event.kind == "plan" and self.on_plan is not None:
+            self.on_plan(event.data["plan"])
+        elif event.kind == "progress-start":
+            self._start(int(event.data.get("total", 0)), event.message)
+        elif event.kind == "progress" and self._bar is not None:
+            status = str(event.data.get("status", ""))
             if status in ("error", "failed"):
-                failed[0] += 1
-            bar.update(task, advance=1, last=f"{target}: {OUT.mask(status)}"
-                       + (f" ({failed[0]} failed)" if failed[0] else ""))
+                self._failed += 1
+            self._bar.update(self._task, advance=1, last=OUT.mask(event.message)
+                             + (f" ({self._failed} failed)" if self._failed else ""))
+        elif event.kind == "progress-end" and self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
-        yield step
+    def _start(self, total: int, what: str) -> None:
+        if total < 2 or not wanted() or self._bar is not None:
+            return
+        self._failed = 0
+        self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                             MofNCompleteColumn(), TimeElapsedColumn(),
+                             TextColumn("{task.fields[last]}"), console=OUT.err,
+                             transient=OUT.err.is_terminal)
+        self._bar.start()
+        self._task = self._bar.add_task(what, total=total, last="")

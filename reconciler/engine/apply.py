@@ -1,4 +1,10 @@
-"""Apply a plan: waves, stale-plan check, verify by re-reading, roll back on failure.
+"""Apply a plan: waves, stale-plan check, verify by re-reading, persist, roll back on failure.
+
+The plan is a contract: a target is changed only if what it reads equals what the
+plan read (digest) and if its commands rendered now equal the plan's `commands`,
+which are then what it sends. Persistence (startup config, config file) is a step of
+its own once every target of the run is verified, so a change that fails
+verification is never saved.
 
 Rollback is the diff swapped: after a failure, each target this run changed is
 read again and `diff(now, before)` is applied, so the platform-specific undo is
@@ -11,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ReconcilerError, StalePlanError, VerifyError
+from ..errors import ReconcilerError, StaleCommandsError, StalePlanError, VerifyError
 from .credentials import CredentialStore
 from .diff import apply_changes, diff, order_changes
 from .journal import redact_change
@@ -29,6 +35,7 @@ class TargetRun:
     result: ApplyResult
     before: list[Resource] = field(default_factory=list)
     touched: bool = False  # something may have changed on the live system
+    persisted: bool = False  # its change was saved (a rollback saves the restored state)
 
 
 @dataclass
@@ -69,15 +76,30 @@ def _check_fresh(tp: TargetPlan, live: list[Resource]) -> None:
         raise StalePlanError(tp.target, "a resource the plan relied on differs now")
 
 
+def check_commands(tp: TargetPlan, target: Target) -> None:
+    """The commands rendered now must be the plan's, or the reviewed plan is not what runs."""
+    now = target.render(tp.changes)
+    if now == tp.commands:
+        return
+    first = next((i for i, (a, b) in enumerate(zip(now, tp.commands, strict=False))
+                  if a != b), min(len(now), len(tp.commands)))
+    plan_line = tp.commands[first] if first < len(tp.commands) else "(end)"
+    now_line = now[first] if first < len(now) else "(end)"
+    raise StaleCommandsError(tp.target, f"rendered now, line {first + 1} is {now_line!r}, "
+                             f"the plan's is {plan_line!r}")
+
+
 def _apply_one(run: TargetRun, target: Target, emit: Event) -> None:
     tp = run.plan
     live = target.read()
     run.before = live
     _check_fresh(tp, live)
+    check_commands(tp, target)
     # Announced (and journalled) before the target is touched.
-    emit({"event": "apply", "target": tp.target, "changes": _changes_json(tp.changes, target)})
+    emit({"event": "apply", "target": tp.target, "changes": _changes_json(tp.changes, target),
+          "commands": list(tp.commands)})
     run.touched = True
-    res = target.apply(tp.changes)
+    res = target.apply(tp.changes, tp.commands)
     run.result.commands = res.commands
     run.result.changed = res.changed
     after = target.read()
@@ -104,6 +126,8 @@ def restore(run: TargetRun, registry: Mapping[str, TargetClass], creds: Credenti
                 again = target.read()
                 if diff(again, run.before, target.write_only):
                     raise VerifyError(tp.target, "rollback did not restore the earlier state")
+            if run.persisted:  # the change was saved: save the restored state over it
+                target.persist()
         run.result.rolled_back = True
         emit({"event": "rolled-back", "target": tp.target})
         return True
@@ -128,6 +152,7 @@ def preflight(plan: Plan, registry: Mapping[str, TargetClass], creds: Credential
         try:
             with open_target(tp.spec, registry, creds) as target:
                 _check_fresh(tp, target.read())
+                check_commands(tp, target)
         except ReconcilerError as exc:
             res.failed, res.error = True, exc
             say({"event": "preflight-failed", "target": tp.target, "error": str(exc)})
@@ -173,16 +198,42 @@ def apply_plan(plan: Plan, registry: Mapping[str, TargetClass], creds: Credentia
         result.results += [r.result for r in runs]
         done += runs
         if any(r.result.failed for r in runs):
-            # All or nothing: undo every target this run touched, latest first.
-            for run in reversed(done):
-                if not run.touched:
-                    continue
-                if restore(run, registry, creds, say):
-                    result.restored.append(run.plan.target)
-                else:
-                    result.restore_failed.append(run.plan.target)
-            break
+            _undo(done, result, registry, creds, say)
+            return result
+    if not persist_all(done, registry, creds, say):
+        _undo(done, result, registry, creds, say)
     return result
+
+
+def persist_all(done: list[TargetRun], registry: Mapping[str, TargetClass],
+                creds: CredentialStore, say: Event) -> bool:
+    """Save every changed target, in wave order, once the whole run is verified."""
+    for run in done:
+        if not run.result.changed:
+            continue
+        try:
+            with open_target(run.plan.spec, registry, creds) as target:
+                target.persist()
+            run.persisted = True
+            say({"event": "persisted", "target": run.plan.target})
+        except ReconcilerError as exc:
+            run.result.failed = True
+            run.result.error = exc
+            say({"event": "persist-failed", "target": run.plan.target, "error": str(exc)})
+            return False
+    return True
+
+
+def _undo(done: list[TargetRun], result: RunResult, registry: Mapping[str, TargetClass],
+          creds: CredentialStore, say: Event) -> None:
+    """All or nothing: undo every target this run touched, latest first."""
+    for run in reversed(done):
+        if not run.touched:
+            continue
+        if restore(run, registry, creds, say):
+            result.restored.append(run.plan.target)
+        else:
+            result.restore_failed.append(run.plan.target)
 
 
 def rollback_changes(changes: list[Change]) -> list[Change]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from .resources import Change, Resource, canonical
+from .resources import Change, Resource, canonical, is_occupier
 
 NO_IGNORE: Mapping[str, frozenset[str]] = {}
 
@@ -28,12 +28,13 @@ def diff(live: Iterable[Resource], desired: Iterable[Resource],
         fields = tuple(f for f in sorted(set(d.attrs) | set(cur.attrs))
                        if f not in skip and canonical(d.attrs.get(f)) != canonical(cur.attrs.get(f)))
         if fields:
+            owner = d.owner if is_occupier(d.owner) else cur.owner
             changes.append(Change("update", d.target, d.kind, d.key, dict(cur.attrs),
-                                  dict(d.attrs), d.owner or cur.owner, fields))
+                                  dict(d.attrs), owner, fields, cur.owner))
     for k, cur in have.items():
         if k not in want:
             changes.append(Change("delete", cur.target, cur.kind, cur.key, dict(cur.attrs), None,
-                                  cur.owner))
+                                  cur.owner, (), cur.owner))
     return changes
 
 

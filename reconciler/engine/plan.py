@@ -12,11 +12,24 @@ from ..clock import now_utc
 from ..errors import PlanError, ReconcilerError
 from .credentials import CredentialStore
 from .diff import diff, order_changes
+from .guard import (
+    Loss,
+    Units,
+    entry_owners,
+    held,
+    kinds_of,
+    merge,
+    net_effect,
+    site_losses,
+    sitewide_of,
+)
 from .resources import Change, Resource, TargetSpec, digest
 from .runner import Progress, run_bounded
 from .target import Target
 
-FORMAT_VERSION = 1
+# 2: commands are a contract (template digests), owners on both sides of a change,
+# what occupiers hold and date-driven changes for the guard.
+FORMAT_VERSION = 2
 
 
 class Desired(Protocol):
@@ -37,11 +50,20 @@ class TargetPlan:
     error: str | None = None
     live_count: int = 0
     desired_count: int = 0
-    live_kinds: dict[str, int] = field(default_factory=dict)  # for the blast-radius guard
+    # For the blast-radius guard: what occupiers hold live ({kind: {owner: units}}), who
+    # owns what entries of shared resources name, and changes only the date brings.
+    held: dict[str, dict[str, int]] = field(default_factory=dict)
+    entry_owners: dict[str, dict[str, str]] = field(default_factory=dict)
+    date_driven: set[tuple[str, str]] = field(default_factory=set)
+    #: Digest of every template the target renders with: the commands are a contract.
+    templates: dict[str, str] = field(default_factory=dict)
 
     @property
     def target(self) -> str:
         return self.spec.id
+
+    def held_units(self) -> Units:
+        return Units({(k, o): n for k, owners in self.held.items() for o, n in owners.items()})
 
     def to_json(self) -> dict[str, Any]:
         s = self.spec
@@ -50,7 +72,11 @@ class TargetPlan:
                          "credentials": s.credentials},
                 "live_digest": self.digest, "error": self.error,
                 "live_count": self.live_count, "desired_count": self.desired_count,
-                "live_kinds": dict(sorted(self.live_kinds.items())),
+                "held": {k: dict(sorted(v.items())) for k, v in sorted(self.held.items())},
+                "entry_owners": {k: dict(sorted(v.items()))
+                                 for k, v in sorted(self.entry_owners.items())},
+                "date_driven": [list(i) for i in sorted(self.date_driven)],
+                "templates": dict(sorted(self.templates.items())),
                 "changes": [c.to_json() for c in self.changes], "commands": self.commands}
 
     @staticmethod
@@ -58,10 +84,16 @@ class TargetPlan:
         sp = d["spec"]
         spec = TargetSpec(d["target"], d["platform"], d["site"], sp.get("settings", {}),
                           sp.get("scope", {}), sp.get("credentials"))
-        return TargetPlan(spec, [Change.from_json(c) for c in d.get("changes", [])],
-                          list(d.get("commands", [])), d.get("live_digest"), d.get("error"),
-                          d.get("live_count", 0), d.get("desired_count", 0),
-                          {str(k): int(v) for k, v in (d.get("live_kinds") or {}).items()})
+        return TargetPlan(
+            spec, [Change.from_json(c) for c in d.get("changes", [])],
+            [str(c) for c in d.get("commands", [])], d.get("live_digest"), d.get("error"),
+            int(d.get("live_count", 0)), int(d.get("desired_count", 0)),
+            {str(k): {str(o): int(n) for o, n in v.items()}
+             for k, v in (d.get("held") or {}).items()},
+            {str(k): {str(e): str(o) for e, o in v.items()}
+             for k, v in (d.get("entry_owners") or {}).items()},
+            {(str(k), str(key)) for k, key in d.get("date_driven") or []},
+            {str(k): str(v) for k, v in (d.get("templates") or {}).items()})
 
 
 @dataclass
@@ -73,6 +105,12 @@ class Plan:
     commit: str | None = None
     notes: list[str] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)
+    #: The commit the guard judged this plan against (`--changed-since` or HEAD).
+    base: str | None = None
+    #: What the dates a commit changes bring, per site and kind (the guard judges them).
+    date_losses: list[Loss] = field(default_factory=list)
+    #: What the blast-radius guard refused when the plan was made (apply judges again).
+    guard: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> list[Change]:
@@ -92,9 +130,11 @@ class Plan:
 
     def to_json(self) -> dict[str, Any]:
         return {"format_version": FORMAT_VERSION, "at": self.at.isoformat(),
-                "created_at": self.created_at, "commit": self.commit,
+                "created_at": self.created_at, "commit": self.commit, "base": self.base,
                 "summary": self.summary(), "notes": self.notes, "refusals": self.refusals,
-                "errors": self.errors, "targets": [t.to_json() for t in self.targets]}
+                "errors": self.errors, "guard_refusals": self.guard,
+                "date_losses": [x.to_json() for x in self.date_losses],
+                "targets": [t.to_json() for t in self.targets]}
 
     @staticmethod
     def from_json(d: Mapping[str, Any]) -> Plan:
@@ -104,7 +144,23 @@ class Plan:
         return Plan(dt.date.fromisoformat(d["at"]),
                     [TargetPlan.from_json(t) for t in d.get("targets", [])],
                     d.get("created_at", ""), d.get("commit"), list(d.get("notes", [])),
-                    list(d.get("refusals", [])))
+                    list(d.get("refusals", [])), d.get("base"),
+                    [Loss.from_json(x) for x in d.get("date_losses", [])],
+                    [str(x) for x in d.get("guard_refusals", [])])
+
+    def live_losses(self, registry: Mapping[str, TargetClass]) -> list[Loss]:
+        """What applying this plan takes from occupiers, per site and kind (date-driven
+        changes left out: the commit that set their date was judged for them)."""
+        held_by: dict[str, Units] = {}
+        net_by: dict[str, Units] = {}
+        for tp in self.targets:
+            cls = registry.get(tp.spec.platform)
+            kinds, entries = kinds_of(cls)
+            merge(held_by.setdefault(tp.spec.site, Units()), tp.held_units(), sitewide_of(cls))
+            judged = [c for c in tp.changes if (c.kind, c.key) not in tp.date_driven]
+            merge(net_by.setdefault(tp.spec.site, Units()),
+                  net_effect(judged, kinds, entries, tp.entry_owners), sitewide_of(cls))
+        return site_losses(held_by, net_by)
 
 
 def open_target(spec: TargetSpec, registry: Mapping[str, TargetClass],
@@ -126,14 +182,37 @@ def plan_target(spec: TargetSpec, desired: Sequence[Resource],
         with open_target(spec, registry, creds) as target:
             live = target.read()
             tp.live_count = len(live)
-            tp.live_kinds = dict(Counter(r.kind for r in live))
+            kinds, entries = kinds_of(type(target))
+            tp.held = _nested(held(live, kinds, entries))
+            tp.entry_owners = entry_owners(live, entries)
             tp.digest = digest(live)
-            tp.changes = order_changes(diff(live, desired, target.write_only),
-                                       target.kind_order)
+            changes = order_changes(diff(live, desired, target.write_only), target.kind_order)
+            # In the form a saved plan carries, so that what is rendered from a saved plan
+            # is byte for byte what was rendered here (the commands are a contract).
+            tp.changes = [Change.from_json(c.to_json()) for c in changes]
             tp.commands = target.render(tp.changes) if tp.changes else []
     except ReconcilerError as exc:
         tp.error = str(exc)
     return tp
+
+
+def render_commands(plan: Plan, registry: Mapping[str, TargetClass],
+                    creds: CredentialStore) -> None:
+    """(Re)render each changed target's commands, e.g. for a subset of a plan's changes."""
+    for tp in plan.targets:
+        if tp.changes:
+            with open_target(tp.spec, registry, creds) as target:
+                tp.commands = target.render(tp.changes)
+        else:
+            tp.commands = []
+
+
+def _nested(units: Units) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for (kind, owner), n in units.items():
+        if n:
+            out.setdefault(kind, {})[owner] = n
+    return out
 
 
 def make_plan(desired: Desired, registry: Mapping[str, TargetClass], creds: CredentialStore,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .plan import Plan, TargetPlan
-from .resources import Change, canonical
+from .resources import Change, canonical, is_occupier
 
 SYMBOL = {"create": "+", "update": "~", "delete": "-"}
 
@@ -69,7 +69,7 @@ def render_target(tp: TargetPlan, *, commands: bool = True) -> list[str]:
         return []
     lines = [head]
     for c in tp.changes:
-        owner = f"  [{c.owner}]" if c.owner else ""
+        owner = f"  [{c.owner}]" if is_occupier(c.owner) else ""
         lines.append(f"  {SYMBOL[c.op]} {c.kind} {c.key}: {describe_change(c)}{owner}")
     if commands and tp.commands:
         lines.append("  commands:")
@@ -85,6 +85,8 @@ def render_text(plan: Plan, *, commands: bool = True) -> str:
             out += block + [""]
     for r in plan.refusals:
         out.append(f"REFUSED: {r}")
+    for r in plan.guard:
+        out.append(f"REFUSED by the blast-radius guard: {r}; apply needs --allow-mass-change")
     for n in plan.notes:
         out.append(f"note: {n}")
     s = plan.summary()

@@ -9,12 +9,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Op = Literal["create", "update", "delete"]
 Attrs = Mapping[str, Any]
+
+#: The owner of what belongs to a site rather than to one occupier: vacant ports, the
+#: site's own VLANs, uplink trunks, a RADIUS deny group. Occupier ids never hold '('.
+SITE = "(site)"
+
+
+OCCUPIER_ID = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")  # as model.base.ID_RE
+
+
+def is_occupier(owner: str | None) -> bool:
+    """Owned by an occupier (not by the site, not unknown)."""
+    return bool(owner) and owner != SITE
+
+
+def owner_id(text: str | None) -> str:
+    """An owner read back from a live system: an occupier id if it is one, else the site."""
+    return text if text and OCCUPIER_ID.fullmatch(text) else SITE
 
 
 def canonical(value: Any) -> Any:
@@ -32,15 +50,19 @@ def canonical(value: Any) -> Any:
 class Resource:
     """One object on one live system, inside the reconciler's managed scope.
 
-    `attrs` are compared by the diff; `secret` names attrs that are write-only
-    (generated secrets): never compared, never printed.
+    `attrs` are compared by the diff. Every resource has an owner: the occupier
+    whose service it is, or `SITE` (None given is taken as the site's).
     """
 
     target: str
     kind: str
     key: str
     attrs: Attrs
-    owner: str | None = None
+    owner: str = SITE
+
+    def __post_init__(self) -> None:
+        if not self.owner:
+            object.__setattr__(self, "owner", SITE)
 
     @property
     def id(self) -> tuple[str, str, str]:
@@ -57,6 +79,9 @@ class Change:
 
     `before`/`after` hold the full attrs so a target can render mode-dependent
     commands; rollback of a change is the same change with them swapped.
+    `owner` is whose service the change is about (the desired owner when that is an
+    occupier, else the live one); `live_owner` is the owner the live system named
+    (None for a create), so a port handed from one occupier to another names both.
     """
 
     op: Op
@@ -65,21 +90,34 @@ class Change:
     key: str
     before: Attrs | None
     after: Attrs | None
-    owner: str | None = None
+    owner: str = SITE
     fields: tuple[str, ...] = ()
+    live_owner: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.owner:
+            object.__setattr__(self, "owner", SITE)
+        if self.live_owner is None and self.op != "create":
+            object.__setattr__(self, "live_owner", self.owner)
 
     @property
     def id(self) -> tuple[str, str, str]:
         return (self.target, self.kind, self.key)
 
+    @property
+    def owners(self) -> set[str]:
+        """Every occupier whose service this change touches."""
+        return {o for o in (self.owner, self.live_owner) if o is not None and is_occupier(o)}
+
     def reversed(self) -> Change:
         op: Op = {"create": "delete", "delete": "create", "update": "update"}[self.op]  # type: ignore[assignment]
+        back_owner = self.live_owner or self.owner
         return Change(op, self.target, self.kind, self.key, self.after, self.before,
-                      self.owner, self.fields)
+                      back_owner, self.fields, None if op == "create" else self.owner)
 
     def to_json(self) -> dict[str, Any]:
         return {"op": self.op, "target": self.target, "kind": self.kind, "key": self.key,
-                "owner": self.owner, "fields": list(self.fields),
+                "owner": self.owner, "live_owner": self.live_owner, "fields": list(self.fields),
                 "before": canonical(self.before) if self.before is not None else None,
                 "after": canonical(self.after) if self.after is not None else None}
 
@@ -87,7 +125,8 @@ class Change:
     def from_json(data: Mapping[str, Any]) -> Change:
         return Change(op=data["op"], target=data["target"], kind=data["kind"], key=data["key"],
                       before=data.get("before"), after=data.get("after"),
-                      owner=data.get("owner"), fields=tuple(data.get("fields", ())))
+                      owner=data.get("owner") or SITE, fields=tuple(data.get("fields", ())),
+                      live_owner=data.get("live_owner"))
 
 
 @dataclass(frozen=True)

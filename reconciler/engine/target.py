@@ -1,8 +1,9 @@
-"""The `Target` protocol every live-system platform implements (five methods).
+"""The `Target` protocol every live-system platform implements (six methods).
 
 No client library is imported here: platforms live in `reconciler.targets`.
 Platform knowledge the engine needs (apply wave, kind order, write-only fields,
-concurrency bound) is class-level data, never `if platform == ...` in the engine.
+concurrency bound, what the blast-radius guard counts, the templates it renders
+with) is class-level data, never `if platform == ...` in the engine.
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ class Target(Protocol):
     write_only: ClassVar[Mapping[str, frozenset[str]]]
     #: Upper bound of targets of this platform talked to at once.
     max_concurrency: ClassVar[int]
+    #: Kinds the blast-radius guard counts, one unit per occupier-owned resource.
+    guarded_kinds: ClassVar[tuple[str, ...]]
+    #: kind -> (list attribute, kind naming each entry's owner): a trunk's occupier VLANs.
+    guarded_entries: ClassVar[Mapping[str, tuple[str, str]]]
+    #: Guarded kinds that name the same thing on every target of a site (a VLAN id).
+    guarded_sitewide: ClassVar[tuple[str, ...]]
+    #: Template folders its commands (and files, mails) are rendered from.
+    template_dirs: ClassVar[tuple[str, ...]]
 
     spec: TargetSpec
 
@@ -54,8 +63,18 @@ class Target(Protocol):
     def render(self, changes: Sequence[Change]) -> list[str]:
         """The native commands `apply` would send (pure preview)."""
 
-    def apply(self, changes: Sequence[Change]) -> ApplyResult:
-        """Apply atomically where the platform allows; raise TargetError on failure."""
+    def apply(self, changes: Sequence[Change],
+              commands: Sequence[str] | None = None) -> ApplyResult:
+        """Apply atomically where the platform allows; raise TargetError on failure.
+
+        `commands` are the reviewed plan's, checked by the engine to equal
+        `render(changes)`: a platform that sends text sends exactly these.
+        """
+
+    def persist(self) -> None:
+        """Make the verified change survive a restart (startup config, config file).
+
+        Called by the engine only after it verified every target of the run."""
 
     def close(self) -> None: ...
 
@@ -79,10 +98,16 @@ class BaseTarget:
     #: Kinds the blast-radius guard counts (a site's ports, users): deleting or
     #: disabling more than a share of them at once needs --allow-mass-change.
     guarded_kinds: ClassVar[tuple[str, ...]] = ()
+    guarded_entries: ClassVar[Mapping[str, tuple[str, str]]] = {}
+    guarded_sitewide: ClassVar[tuple[str, ...]] = ()
+    template_dirs: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         self.spec = spec
         self.credential = credential
+
+    def persist(self) -> None:
+        return None  # nothing to save: the change is durable once applied (SQL, API)
 
     def close(self) -> None:
         return None

@@ -6,6 +6,7 @@ import html
 from collections import defaultdict
 
 from ..engine.render_text import SYMBOL, describe_change
+from ..engine.resources import is_occupier
 from .drift import DriftItem, DriftReport
 from .markdown import Budget
 
@@ -26,7 +27,7 @@ def _totals(r: DriftReport) -> str:
 
 def _line(i: DriftItem) -> str:
     c = i.change
-    owner = f" [{c.owner}]" if c.owner else ""
+    owner = f" [{c.owner}]" if is_occupier(c.owner) else ""
     return (f"{SYMBOL[c.op]} {c.kind} {c.key}{owner}: {describe_change(c)}  "
             f"-> {i.action}: {RESULT_WORDS[i.result]}")
 
@@ -70,9 +71,9 @@ def render_drift_markdown(r: DriftReport, *, limit: int = 60_000) -> str:
     b.add("| site | target | occupier | change | policy | result |")
     b.add("|---|---|---|---|---|---|")
     shown = 0
-    for i in sorted(r.items, key=lambda i: (i.site, i.change.target, i.change.owner or "")):
+    for i in sorted(r.items, key=lambda i: (i.site, i.change.target, i.change.owner)):
         c = i.change
-        row = (f"| {_esc(i.site)} | {_esc(c.target)} | {_esc(c.owner or '(site)')} | "
+        row = (f"| {_esc(i.site)} | {_esc(c.target)} | {_esc(c.owner)} | "
                f"{SYMBOL[c.op]} {_esc(c.kind)} {_esc(c.key)}: {_esc(describe_change(c))} | "
                f"{i.action} | {RESULT_WORDS[i.result]} |")
         if not b.add(row):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from ..engine.plan import Plan, TargetPlan
 from ..engine.render_text import SYMBOL, describe_change
+from ..engine.resources import is_occupier
 from .summary import summarise
 
 MARKER = "<!-- reconciler-plan -->"
@@ -60,7 +61,7 @@ def _counts(tp: TargetPlan) -> str:
 def _target_lines(tp: TargetPlan) -> list[str]:
     out = []
     for c in tp.changes:
-        owner = f"  [{c.owner}]" if c.owner else ""
+        owner = f"  [{c.owner}]" if is_occupier(c.owner) else ""
         out.append(f"{SYMBOL[c.op]} {c.kind} {c.key}: {describe_change(c)}{owner}")
     return out
 
@@ -103,10 +104,12 @@ def render_markdown(plan: Plan, *, limit: int = COMMENT_LIMIT, title: str = "rec
     b.add(f"### {_esc(title)} for {plan.at.isoformat()}"
           + (f" at `{plan.commit[:10]}`" if plan.commit else ""))
     b.add("")
-    if plan.refusals:
+    if plan.refusals or plan.guard:
         b.add("> [!CAUTION]\n> **Refused**: apply will change nothing until this is resolved.")
         for r in plan.refusals:
             b.add(f"> - {_esc(r)}")
+        for r in plan.guard:
+            b.add(f"> - blast-radius guard: {_esc(r)} (`--allow-mass-change` to go ahead)")
         b.add("")
     if plan.errors:
         b.add(f"> [!WARNING]\n> {len(plan.errors)} target(s) could not be read; "

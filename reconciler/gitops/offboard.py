@@ -9,13 +9,15 @@ out; `--allow-offboard ID` is the explicit override.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from ..engine.guard import kinds_of, net_effect
 from ..engine.plan import Plan
 from ..model.estate import OCCUPIERS_DIR, Estate
 from ..model.occupier import Occupier
@@ -29,16 +31,25 @@ class OffboardCheck:
     allowed: list[str] = field(default_factory=list)
 
 
-def orphan_owners(plan: Plan, estate: Estate) -> dict[str, int]:
+def orphan_owners(plan: Plan, estate: Estate,
+                  registry: Mapping[str, Any] | None = None) -> dict[str, int]:
     """Occupiers without a file whose live resources the plan changes or deletes.
 
-    A desired resource is always owned by an occupier of the estate, so a change
-    owned by anyone else carries the owner read from the live system.
+    A desired resource is always owned by an occupier of the estate, so any other
+    owner is one read from the live system: of the resource itself, or of an entry a
+    shared resource loses (an occupier VLAN taken off a trunk). Every target of every
+    platform names its owners, so the check holds for any `--site`/`--target` selection.
     """
     out: dict[str, int] = {}
-    for c in plan.changes:
-        if c.owner and c.owner not in estate.occupiers and c.op != "create":
-            out[c.owner] = out.get(c.owner, 0) + 1
+    for tp in plan.targets:
+        kinds, entries = kinds_of((registry or {}).get(tp.spec.platform))
+        for c in tp.changes:
+            touched = c.owners if c.op != "create" else set()
+            if c.kind in entries:
+                touched |= {o for (_k, o), n in net_effect([c], kinds, entries,
+                                                           tp.entry_owners).items() if n < 0}
+            for o in touched - set(estate.occupiers):
+                out[o] = out.get(o, 0) + 1
     return out
 
 
@@ -54,9 +65,10 @@ def _in_force(text: str, at: dt.date) -> tuple[list[str], str | None]:
 
 
 def check_offboarding(plan: Plan, estate: Estate, repo: EstateRepo | None, at: dt.date,
-                      allow: Collection[str] = ()) -> OffboardCheck:
+                      allow: Collection[str] = (),
+                      registry: Mapping[str, Any] | None = None) -> OffboardCheck:
     result = OffboardCheck()
-    for owner, n in sorted(orphan_owners(plan, estate).items()):
+    for owner, n in sorted(orphan_owners(plan, estate, registry).items()):
         path = f"{OCCUPIERS_DIR}/{owner}.yaml"
         fix = (f"end the contract instead (end date + deprovision_on_end: true), or pass "
                f"--allow-offboard {owner}")

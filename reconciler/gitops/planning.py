@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import Any
 
 from ..engine.plan import Plan
 from ..intent import DesiredState
@@ -32,7 +33,8 @@ def scoped(root: Path, desired: DesiredState, changed_since: str | None
 
 
 def finish_plan(plan: Plan, root: Path, estate: Estate, at: dt.date, scope: Scope | None,
-                allow_offboard: Collection[str] = ()) -> Plan:
+                allow_offboard: Collection[str] = (),
+                registry: Mapping[str, Any] | None = None) -> Plan:
     """Record the commit and the scope, and refuse to prune an occupier deleted in git."""
     repo = EstateRepo.open(root)
     if repo is not None:
@@ -40,7 +42,7 @@ def finish_plan(plan: Plan, root: Path, estate: Estate, at: dt.date, scope: Scop
     if scope is not None:
         plan.notes.append(scope.describe())
         plan.notes += [n for n in scope.notes if not scope.full]
-    check = check_offboarding(plan, estate, repo, at, allow_offboard)
+    check = check_offboarding(plan, estate, repo, at, allow_offboard, registry)
     plan.refusals += check.refusals
     plan.notes += check.notes
     return plan

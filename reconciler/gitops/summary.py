@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.resources import Change
+from ..engine.resources import SITE, Change
 
-SHARED = "(site)"
+SHARED = SITE
 SYMBOL = {"create": "+", "update": "~", "delete": "−"}
 # kind -> (singular, plural, attribute that names it better than the key)
 TERMS: Mapping[str, tuple[str, str, str | None]] = {
@@ -110,7 +110,7 @@ def summarise(changes: Iterable[Change], site_of: Mapping[str, str]) -> list[Lin
     """One line per (occupier, site), occupiers first, site-wide changes last."""
     groups: dict[tuple[str, str], list[Change]] = defaultdict(list)
     for c in changes:
-        groups[(c.owner or SHARED, site_of.get(c.target, "?"))].append(c)
+        groups[(c.owner, site_of.get(c.target, "?"))].append(c)
     lines = []
     for (owner, site), cs in sorted(groups.items(), key=lambda kv: (kv[0][0] == SHARED, kv[0])):
         ports = [c for c in cs if c.kind == "port"]

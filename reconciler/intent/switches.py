@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 
-from ..engine.resources import Resource, TargetSpec
+from ..engine.resources import SITE, Resource, TargetSpec
 from ..model.base import parse_int_range
 from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
@@ -86,7 +86,7 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
                                     sw.credentials))
         res: list[Resource] = []
         for vid, label in sorted(site_vlans.items()):
-            res.append(Resource(tid, "vlan", str(vid), {"name": label}, owner=None))
+            res.append(Resource(tid, "vlan", str(vid), {"name": label}, owner=SITE))
         for vid, occ_id in sorted(occ_vlans.items()):
             res.append(Resource(tid, "vlan", str(vid), {"name": occ_id}, owner=occ_id))
         for vid, occ_id in sorted(public_vlans.items()):
@@ -102,7 +102,7 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
                     attrs["helpers"] = helper if c.dhcp else []
                 res.append(Resource(tid, "svi", f"Vlan{c.network.vlan}", attrs, owner=occ.id))
         for uplink in sw.uplinks:
-            res.append(Resource(tid, "trunk", uplink, {"vlans": trunk_vlans}, owner=None))
+            res.append(Resource(tid, "trunk", uplink, {"vlans": trunk_vlans}, owner=SITE))
         for iface, space, role in ports[name]:
             if space in leased:
                 occ_id, vlan, voice, public = leased[space]
@@ -120,5 +120,5 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
                 attrs = {"mode": "access", "vlan": site.vacant.vlan, "voice_vlan": None,
                          "description": vacant_description(site, space),
                          "enabled": site.vacant.enabled}
-                res.append(Resource(tid, "port", iface, attrs, owner=None))
+                res.append(Resource(tid, "port", iface, attrs, owner=SITE))
         state.add(res)

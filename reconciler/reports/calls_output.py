@@ -12,7 +12,7 @@ from typing import Any
 import jinja2
 
 from ..model.estate import Estate
-from ..targets._render import BUILTIN_TEMPLATES
+from ..templates_dir import BUILTIN_TEMPLATES
 from .calls import MonthReport, month_bounds
 
 SUMMARY_FIELDS = ("month", "site", "occupier", "billing_ref", "calls", "minutes",

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+from ..templates_dir import BUILTIN_TEMPLATES
 
 
 def port_ranges(ports: Iterable[Mapping[str, str]]) -> list[str]:

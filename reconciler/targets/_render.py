@@ -1,23 +1,25 @@
 """Jinja rendering of native commands from `templates/<platform>/<kind>.j2`.
 
 Operators override a template by putting a file of the same name under their
-estate repository's `templates/`; the built-in ones are the fallback.
+estate repository's `templates/` (the service passes that folder to every target as
+the `templates_dir` setting); the built-in ones (package data) are the fallback.
+A plan records a digest of each template a target renders with (`digests`), so a
+saved plan is refused once one of them changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from ..engine.resources import Change
+from ..templates_dir import BUILTIN_TEMPLATES
 from .eos_syntax import compress_vlan_list
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def _vlanlist(values: Iterable[int]) -> str:
@@ -66,3 +68,17 @@ def render_changes(platform: str, changes: Sequence[Change], extra_dir: str | No
                           delta=_delta(c), change=c, **context)
         lines += [ln.rstrip() for ln in text.splitlines() if ln.strip()]
     return lines
+
+
+def digests(folders: Sequence[str], extra_dir: str | None = None) -> dict[str, str]:
+    """name -> sha256 of the template that would be used (an override wins), per folder."""
+    if not folders:
+        return {}
+    env = environment(extra_dir)
+    out: dict[str, str] = {}
+    assert env.loader is not None
+    for name in env.loader.list_templates():
+        if name.split("/", 1)[0] in folders:
+            source, _path, _up = env.loader.get_source(env, name)
+            out[name] = hashlib.sha256(source.encode()).hexdigest()[:16]
+    return out

@@ -12,10 +12,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ..engine.resources import Resource, TargetSpec
+from ..engine.resources import SITE, Resource, TargetSpec, owner_id
 
 OWNER_RE = re.compile(r"^occ:([a-z][a-z0-9-]*[a-z0-9]) ")
 SWITCH_KIND_ORDER = ("vlan", "svi", "trunk", "port")
+# What occupiers lose when a switch changes: occupied ports, their VLANs and gateways,
+# and each of their VLANs an uplink trunk carries (owned as the VLAN of that id).
+SWITCH_GUARDED_KINDS = ("port", "vlan", "svi")
+SWITCH_GUARDED_ENTRIES = {"trunk": ("vlans", "vlan")}
+SWITCH_GUARDED_SITEWIDE = ("vlan", "svi", "trunk")  # VLAN 103 is one VLAN on every switch
 
 
 class SwitchScope(BaseModel):
@@ -47,9 +52,9 @@ class SwitchScope(BaseModel):
         return sorted(out)
 
 
-def owner_from_description(desc: str | None) -> str | None:
+def owner_from_description(desc: str | None) -> str:
     m = OWNER_RE.match(desc or "")
-    return m.group(1) if m else None
+    return owner_id(m.group(1)) if m else SITE
 
 
 def resources_from_inspect(spec: TargetSpec, parsed: Mapping[str, Any]) -> list[Resource]:
@@ -57,12 +62,14 @@ def resources_from_inspect(spec: TargetSpec, parsed: Mapping[str, Any]) -> list[
     scope = SwitchScope.model_validate(spec.scope)
     tid = spec.id
     out: list[Resource] = []
-    vlan_owner: dict[int, str | None] = {}
+    vlan_owner: dict[int, str] = {}
     for vid_s, v in parsed.get("vlans", {}).items():
         vid = int(vid_s)
         if scope.vlan_managed(vid):
             name = v.get("name")
-            owner = name.removesuffix("-public") if scope.vlan_in_pool(vid) and name else None
+            # A pool VLAN is named after its occupier; the site's own VLANs are the site's.
+            owner = owner_id(name.removesuffix("-public")) \
+                if scope.vlan_in_pool(vid) and name else SITE
             vlan_owner[vid] = owner
             out.append(Resource(tid, "vlan", str(vid), {"name": name}, owner))
     if scope.svi:
@@ -72,7 +79,7 @@ def resources_from_inspect(spec: TargetSpec, parsed: Mapping[str, Any]) -> list[
                 attrs = {k: v for k, v in s.items() if k in ("address",)}
                 if scope.svi_helpers:
                     attrs["helpers"] = sorted(s.get("helpers", []))
-                out.append(Resource(tid, "svi", f"Vlan{vid}", attrs, vlan_owner.get(vid)))
+                out.append(Resource(tid, "svi", f"Vlan{vid}", attrs, vlan_owner.get(vid, SITE)))
     ports = parsed.get("ports", {})
     for iface in scope.trunks:
         p = ports.get(iface)
@@ -83,7 +90,7 @@ def resources_from_inspect(spec: TargetSpec, parsed: Mapping[str, Any]) -> list[
             allowed = []  # not (yet) a trunk: it carries none of our VLANs
         members = scope.all_trunk_vlans() if allowed is None else sorted(
             v for v in allowed if scope.trunk_vlan_managed(v))
-        out.append(Resource(tid, "trunk", iface, {"vlans": members}))
+        out.append(Resource(tid, "trunk", iface, {"vlans": members}, SITE))
     for iface in scope.ports:
         p = ports.get(iface)
         if p is None:

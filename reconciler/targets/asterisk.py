@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .. import outbox
 from ..engine.credentials import Credential
-from ..engine.resources import Change, Resource, TargetSpec
+from ..engine.resources import SITE, Change, Resource, TargetSpec
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import ConfigError, TargetError
 from . import handsets
@@ -48,7 +49,8 @@ class AsteriskTarget(BaseTarget):
     write_only: ClassVar[dict[str, frozenset[str]]] = {
         "pbx_endpoint": frozenset({"notify"}), "pbx_voicemail": frozenset({"notify"})}
     max_concurrency: ClassVar[int] = 4
-    guarded_kinds: ClassVar[tuple[str, ...]] = ("pbx_endpoint",)
+    guarded_kinds: ClassVar[tuple[str, ...]] = ("pbx_endpoint", "pbx_did")
+    template_dirs: ClassVar[tuple[str, ...]] = ("provisioning",)
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
@@ -70,7 +72,11 @@ class AsteriskTarget(BaseTarget):
 
     def read(self) -> list[Resource]:
         live = read_rows(self.spec.id, self.scope, self.db.query)
-        return live + handsets.read_dir(self.spec.id, self.provisioning)
+        # A desk phone belongs to the occupier of the line it is provisioned for.
+        owners = {r.key: r.owner for r in live if r.kind == "pbx_endpoint"}
+        phones = [replace(h, owner=owners.get(str(h.attrs.get("endpoint")), SITE))
+                  for h in handsets.read_dir(self.spec.id, self.provisioning)]
+        return live + phones
 
     def render(self, changes: Sequence[Change]) -> list[str]:
         lines: list[str] = []
@@ -84,7 +90,8 @@ class AsteriskTarget(BaseTarget):
                 lines.append(f"{'remove' if c.op == 'delete' else 'write'} {name}")
         return lines
 
-    def apply(self, changes: Sequence[Change]) -> ApplyResult:
+    def apply(self, changes: Sequence[Change],
+              commands: Sequence[str] | None = None) -> ApplyResult:
         result = ApplyResult(self.spec.id, list(changes), self.render(changes))
         if not changes:
             return result

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.resources import Change, Resource
+from ..engine.resources import SITE, Change, Resource, owner_id
 
 DIALPLAN_KINDS = ("pbx_extension", "pbx_main_number", "pbx_did")
 # Written on every endpoint; not compared (operators may tune them, it is not drift).
@@ -87,6 +87,15 @@ class Scope:
         ctx, _, exten = key.partition("/")
         return ctx, exten
 
+    def context_owner(self, context: str | None, accountcodes: Mapping[str, str]) -> str:
+        """The occupier of a context `<site>.<occupier>` (a hashed long id: the
+        accountcode its endpoints carry); the site's own contexts belong to the site."""
+        if not context or context == self.inbound or not context.startswith(self.prefix):
+            return SITE
+        if context in accountcodes:
+            return accountcodes[context]
+        return owner_id(context[len(self.prefix):])
+
     def dialplan_kind(self, context: str, exten: str) -> tuple[str, str]:
         if context == self.inbound:
             return "pbx_did", exten
@@ -96,6 +105,7 @@ class Scope:
 
 
 def read_rows(target: str, scope: Scope, query: Any) -> list[Resource]:
+    """The site's rows as resources, each owned by the occupier of its context."""
     out: list[Resource] = []
     cond, params = scope.id_filter()
     # `cond` is built by Scope from constants; the values travel as parameters.
@@ -104,6 +114,7 @@ def read_rows(target: str, scope: Scope, query: Any) -> list[Resource]:
                                   params)}
     aors = {r[0] for r in query(f"SELECT id FROM ps_aors WHERE {cond}", params)}  # noqa: S608
     auths = {r[0] for r in query(f"SELECT id FROM ps_auths WHERE {cond}", params)}  # noqa: S608
+    codes = {r[1]: owner_id(r[4]) for r in eps.values() if r[1] and owner_id(r[4]) != SITE}
     for ep in sorted(set(eps) | aors | auths):
         if not scope.has_endpoint(ep):
             continue
@@ -113,13 +124,15 @@ def read_rows(target: str, scope: Scope, query: Any) -> list[Resource]:
         out.append(Resource(target, "pbx_endpoint", ep, {
             "context": row[1] if row else None, "callerid": row[2] if row else None,
             "mailboxes": row[3] if row else None, "accountcode": row[4] if row else None,
-            "complete": complete}))
+            "complete": complete},
+            scope.context_owner(row[1], codes) if row else owner_id(None)))
     n = len(scope.prefix)
     for ctx, box, fullname, email in query(
             "SELECT context, mailbox, fullname, email FROM voicemail "
             "WHERE substr(context, 1, ?) = ? ORDER BY context, mailbox", [n, scope.prefix]):
         out.append(Resource(target, "pbx_voicemail", f"{ctx}/{box}",
-                            {"fullname": fullname, "email": email}))
+                            {"fullname": fullname, "email": email},
+                            scope.context_owner(ctx, codes)))
     steps: dict[tuple[str, str], list[list[str]]] = {}
     for ctx, exten, _prio, app, data in query(
             "SELECT context, exten, priority, app, appdata FROM extensions "
@@ -130,8 +143,17 @@ def read_rows(target: str, scope: Scope, query: Any) -> list[Resource]:
         if ctx == scope.inbound and not scope.has_endpoint(exten.lstrip("+")):
             continue  # the operator's own DIDs (support line, numbers of no range) stay theirs
         kind, key = scope.dialplan_kind(ctx, exten)
-        out.append(Resource(target, kind, key, {"steps": s}))
+        # A DID belongs to the occupier whose context it sends calls to.
+        dest = _goto_context(s) if ctx == scope.inbound else ctx
+        out.append(Resource(target, kind, key, {"steps": s}, scope.context_owner(dest, codes)))
     return out
+
+
+def _goto_context(steps: Sequence[Sequence[str]]) -> str | None:
+    for app, data in steps:
+        if app == "Goto" and "," in data:
+            return data.split(",", 1)[0]
+    return None
 
 
 def statements(change: Change, scope: Scope) -> list[Statement]:

@@ -3,13 +3,14 @@
 Read: one runCmds (`show running-config`, parsed by `eos_parse`). Apply: every
 change of a switch in one named configuration session, committed in the same
 runCmds; on any error the session is aborted, so the switch never holds half a
-change.
+change. Persist (after the engine verified the run): `copy running-config
+startup-config`, unless the site turns saving off.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
 import pyeapi
@@ -27,7 +28,13 @@ from ..errors import (
     TargetUnavailable,
 )
 from ._render import render_changes
-from ._switch import SWITCH_KIND_ORDER, resources_from_inspect
+from ._switch import (
+    SWITCH_GUARDED_ENTRIES,
+    SWITCH_GUARDED_KINDS,
+    SWITCH_GUARDED_SITEWIDE,
+    SWITCH_KIND_ORDER,
+    resources_from_inspect,
+)
 from .eos_parse import parse_running_config, to_inspect_json
 
 
@@ -47,7 +54,10 @@ class EosTarget(BaseTarget):
     wave: ClassVar[int] = 1
     kind_order: ClassVar[tuple[str, ...]] = SWITCH_KIND_ORDER
     max_concurrency: ClassVar[int] = 32
-    guarded_kinds: ClassVar[tuple[str, ...]] = ("port",)
+    guarded_kinds: ClassVar[tuple[str, ...]] = SWITCH_GUARDED_KINDS
+    guarded_entries: ClassVar[Mapping[str, tuple[str, str]]] = SWITCH_GUARDED_ENTRIES
+    guarded_sitewide: ClassVar[tuple[str, ...]] = SWITCH_GUARDED_SITEWIDE
+    template_dirs: ClassVar[tuple[str, ...]] = ("arista_eos",)
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
@@ -97,17 +107,18 @@ class EosTarget(BaseTarget):
         return resources_from_inspect(self.spec, parsed)
 
     def render(self, changes: Sequence[Change]) -> list[str]:
-        return render_changes(self.platform, changes, self.settings.templates_dir)
+        """The lines as eAPI receives them (EOS ignores the indentation a template shows)."""
+        return [ln.strip() for ln in
+                render_changes(self.platform, changes, self.settings.templates_dir)]
 
-    def apply(self, changes: Sequence[Change]) -> ApplyResult:
-        lines = self.render(changes)
+    def apply(self, changes: Sequence[Change],
+              commands: Sequence[str] | None = None) -> ApplyResult:
+        lines = list(commands) if commands is not None else self.render(changes)
         result = ApplyResult(self.spec.id, list(changes), lines)
         if not lines:
             return result
         session = f"rcl-{uuid.uuid4().hex[:12]}"
-        body = [f"configure session {session}", *(ln.strip() for ln in lines), "commit"]
-        if self.settings.save_config:
-            body.append("copy running-config startup-config")
+        body = [f"configure session {session}", *lines, "commit"]
         try:
             self._run(body)
         except TargetError:
@@ -115,6 +126,10 @@ class EosTarget(BaseTarget):
             raise
         result.changed = True
         return result
+
+    def persist(self) -> None:
+        if self.settings.save_config:
+            self._run(["copy running-config startup-config"])
 
     def _abort(self, session: str) -> None:
         try:

@@ -46,6 +46,7 @@ class FreeradiusTarget(BaseTarget):
     write_only: ClassVar[Mapping[str, frozenset[str]]] = {"radius_user": frozenset({"invite"})}
     max_concurrency: ClassVar[int] = 4
     guarded_kinds: ClassVar[tuple[str, ...]] = ("radius_user", "radius_mac")
+    template_dirs: ClassVar[tuple[str, ...]] = ("freeradius",)
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
@@ -71,7 +72,8 @@ class FreeradiusTarget(BaseTarget):
     def render(self, changes: Sequence[Change]) -> list[str]:
         return [preview(s) for s in statements(changes, self.scope)]
 
-    def apply(self, changes: Sequence[Change]) -> ApplyResult:
+    def apply(self, changes: Sequence[Change],
+              commands: Sequence[str] | None = None) -> ApplyResult:
         result = ApplyResult(self.spec.id, list(changes), self.render(changes))
         if not changes:
             return result

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..engine.resources import Change, Resource
+from ..engine.resources import SITE, Change, Resource, owner_id
 from ..errors import ConfigError
 from .freeradius_auth import nt_hash, sql_escape, sql_unescape, ssha512
 from .freeradius_db import RadiusDb, Statement
@@ -56,7 +56,7 @@ class Scope:
     def owner_of(self, group: str) -> str | None:
         if group == self.deny or not self.has_group(group):
             return None
-        return group[len(self.prefix):].split("@", 1)[0]
+        return owner_id(group[len(self.prefix):].split("@", 1)[0])
 
 
 def split_row(text: str) -> tuple[str, str, str]:
@@ -99,11 +99,11 @@ def read_resources(db: RadiusDb, target: str, scope: Scope) -> list[Resource]:
 
     out = [Resource(target, "radius_group", g, {"check": sorted(r["check"]),
                                                  "reply": sorted(r["reply"])},
-                    scope.owner_of(g)) for g, r in groups.items()]
+                    scope.owner_of(g) or SITE) for g, r in groups.items()]
     for user, gm in members.items():
         memberships: dict[str, Any] = {g: p[0] if len(p) == 1 else sorted(p)
                                        for g, p in sorted(gm.items())}
-        owner = next((o for g in sorted(gm) if (o := scope.owner_of(g))), None)
+        owner = next((o for g in sorted(gm) if (o := scope.owner_of(g))), SITE)
         rows_of = checks.get(user, [])
         if MAC_KEY_RE.fullmatch(user):
             check = sorted(f"{a} {o} {v}" for a, o, v in rows_of if a in MAC_ATTRS)

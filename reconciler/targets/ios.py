@@ -5,21 +5,21 @@ hier_config) and `show vlan brief` (the VLAN database, which the running-config 
 VTP server/client mode; parsed by ntc-templates). Apply: only the lines the changes need
 (`templates/cisco_ios/`), in one `send_config_set`, every reply checked for IOS errors.
 IOS has no configuration sessions, so on a refused line the target sends the reverse
-lines, computed from the state read before, in a second `send_config_set`; after a
-verified change it saves with `write memory` unless the site turns that off.
+lines of the changes in a second `send_config_set` (the engine then re-reads and
+restores whatever is left). The engine verifies; `persist` saves with `write memory`
+afterwards, unless the site turns that off.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from ..engine.credentials import Credential
-from ..engine.diff import apply_changes, diff
 from ..engine.resources import Change, Resource, TargetSpec
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import (
@@ -28,10 +28,15 @@ from ..errors import (
     TargetError,
     TargetRejected,
     TargetUnavailable,
-    VerifyError,
 )
 from ._render import render_changes
-from ._switch import SWITCH_KIND_ORDER, resources_from_inspect
+from ._switch import (
+    SWITCH_GUARDED_ENTRIES,
+    SWITCH_GUARDED_KINDS,
+    SWITCH_GUARDED_SITEWIDE,
+    SWITCH_KIND_ORDER,
+    resources_from_inspect,
+)
 from .ios_parse import parse_running_config, parse_show_vlan, vlans_from_show_vlan
 
 # What IOS answers when it refuses a line (informational `% Access VLAN does not exist.
@@ -59,7 +64,10 @@ class IosTarget(BaseTarget):
     wave: ClassVar[int] = 1
     kind_order: ClassVar[tuple[str, ...]] = SWITCH_KIND_ORDER
     max_concurrency: ClassVar[int] = 16  # SSH sessions are costlier than eAPI calls
-    guarded_kinds: ClassVar[tuple[str, ...]] = ("port",)  # the blast-radius guard counts ports
+    guarded_kinds: ClassVar[tuple[str, ...]] = SWITCH_GUARDED_KINDS
+    guarded_entries: ClassVar[Mapping[str, tuple[str, str]]] = SWITCH_GUARDED_ENTRIES
+    guarded_sitewide: ClassVar[tuple[str, ...]] = SWITCH_GUARDED_SITEWIDE
+    template_dirs: ClassVar[tuple[str, ...]] = ("cisco_ios",)
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
@@ -70,7 +78,6 @@ class IosTarget(BaseTarget):
         self._password = credential["password"]
         self._secret = credential["secret"] if "secret" in set(credential) else self._password
         self._conn: Any = None
-        self._live: list[Resource] | None = None
         self.running_config: str | None = None
 
     # -- transport -------------------------------------------------------------------
@@ -161,39 +168,37 @@ class IosTarget(BaseTarget):
         parsed = parse_running_config(running)
         parsed["vlans"] = vlans_from_show_vlan(parse_show_vlan(vlans))
         self.running_config = running
-        self._live = resources_from_inspect(self.spec, parsed)
-        return list(self._live)
+        return resources_from_inspect(self.spec, parsed)
 
     def render(self, changes: Sequence[Change]) -> list[str]:
         return [ln.strip() for ln in
                 render_changes(self.platform, changes, self.settings.templates_dir)]
 
-    def apply(self, changes: Sequence[Change]) -> ApplyResult:
-        lines = self.render(changes)
+    def apply(self, changes: Sequence[Change],
+              commands: Sequence[str] | None = None) -> ApplyResult:
+        lines = list(commands) if commands is not None else self.render(changes)
         result = ApplyResult(self.spec.id, list(changes), lines)
         if not lines:
             return result
-        before = self._live if self._live is not None else self.read()
         try:
             output = self._call("configuring", lambda: self._configure(lines))
             refused = re.search(IOS_ERROR, output, re.M)  # belt and braces over netmiko's
             if refused:
                 raise TargetRejected(self.spec.id, f"switch refused a line: {refused[0]}")
-            result.changed = True
-            left = diff(self.read(), apply_changes(before, changes), self.write_only)
-            if left:
-                raise VerifyError(self.spec.id, "after the change the switch differs from the "
-                                  "plan: " + ", ".join(f"{c.kind} {c.key}" for c in left[:5]))
         except TargetError:
             self._undo(changes)
             raise
-        if self.settings.save_config:
-            saved = self._call("saving the configuration", lambda: str(
-                self._connect().save_config()))
-            if "[OK]" not in saved:
-                raise TargetRejected(self.spec.id, "write memory did not report [OK]: "
-                                     + _first_line(saved.strip()))
+        result.changed = True
         return result
+
+    def persist(self) -> None:
+        if not self.settings.save_config:
+            return
+        saved = self._call("saving the configuration", lambda: str(
+            self._connect().save_config()))
+        if "[OK]" not in saved:
+            raise TargetRejected(self.spec.id, "write memory did not report [OK]: "
+                                 + _first_line(saved.strip()))
 
     def _undo(self, changes: Sequence[Change]) -> None:
         """Reverse lines from the state read before: IOS applied the lines before the error."""

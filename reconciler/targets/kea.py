@@ -4,8 +4,8 @@ Two transports speak the same JSON commands: the server's own UNIX control
 socket (`path`, when the reconciler runs beside Kea, and in the lab) or the Kea
 Control Agent over HTTP (`url`, with basic auth from the credential). Apply
 reads the whole configuration, changes only this site's managed subnets, has
-Kea validate it (`config-test`) before `config-set`, then `config-write` makes
-it survive a restart.
+Kea validate it (`config-test`) before `config-set`; once the engine verified the
+run, `persist` sends `config-write` so that it survives a restart.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class KeaTarget(BaseTarget):
     kind_order: ClassVar[tuple[str, ...]] = ("dhcp_subnet",)
     # One configuration per server: targets sharing a server must not interleave.
     max_concurrency: ClassVar[int] = 1
+    guarded_kinds: ClassVar[tuple[str, ...]] = ("dhcp_subnet",)
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
@@ -133,11 +134,13 @@ class KeaTarget(BaseTarget):
             if c.op == "delete":
                 lines.append(f"subnet4 del {c.key} (id {a.get('id')})")
                 continue
-            what = ", ".join(f"{f}={json.dumps(a.get(f))}" for f in (c.fields or sorted(a)))
+            what = ", ".join(f"{f}={json.dumps(a.get(f), sort_keys=True)}"
+                             for f in (c.fields or sorted(a)))
             lines.append(f"subnet4 {'add' if c.op == 'create' else 'set'} {c.key}: {what}")
         return lines
 
-    def apply(self, changes: Sequence[Change]) -> ApplyResult:
+    def apply(self, changes: Sequence[Change],
+              commands: Sequence[str] | None = None) -> ApplyResult:
         result = ApplyResult(self.spec.id, list(changes), self.render(changes))
         if not changes:
             return result
@@ -145,8 +148,10 @@ class KeaTarget(BaseTarget):
         self.command("config-test", new)  # Kea validates the whole config; nothing changes
         self.command("config-set", new)
         result.changed = True
-        self.command("config-write")
         return result
+
+    def persist(self) -> None:
+        self.command("config-write")
 
 
 def _json(target: str, raw: bytes) -> Any:

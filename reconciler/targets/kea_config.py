@@ -11,7 +11,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..engine.resources import Change, Resource
+from ..engine.resources import SITE, Change, Resource, is_occupier, owner_id
 
 TAG = "reconciler"
 
@@ -50,7 +50,7 @@ def attrs_to_subnet(key: str, attrs: Mapping[str, Any], site: str,
     if attrs.get("dns_servers"):
         options.append({"name": "domain-name-servers", "data": ", ".join(attrs["dns_servers"])})
     tag: dict[str, Any] = {"site": site}
-    if owner:
+    if is_occupier(owner):
         tag["owner"] = owner
     return {"id": attrs["id"], "subnet": key, "pools": [{"pool": attrs["pool"]}],
             "option-data": options,
@@ -66,7 +66,7 @@ def read_resources(target: str, site: str, dhcp4: Mapping[str, Any]) -> list[Res
         if managed_site(sn) == site:
             owner = sn["user-context"][TAG].get("owner")
             out.append(Resource(target, "dhcp_subnet", str(sn["subnet"]), subnet_to_attrs(sn),
-                                owner if isinstance(owner, str) else None))
+                                owner_id(owner) if isinstance(owner, str) else SITE))
     return out
 
 

@@ -22,7 +22,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.credentials import Credential
-from ..engine.resources import Change, Resource, TargetSpec
+from ..engine.resources import Change, Resource, TargetSpec, owner_id
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import ConfigError
 from ._render import render_changes
@@ -66,7 +66,8 @@ class MerakiTarget(BaseTarget):
     kind_order: ClassVar[tuple[str, ...]] = KIND_ORDER
     write_only: ClassVar[dict[str, frozenset[str]]] = {"wifi_psk": frozenset({"passphrase"})}
     max_concurrency: ClassVar[int] = 4
-    guarded_kinds: ClassVar[tuple[str, ...]] = ("wifi_psk", "wifi_client")
+    guarded_kinds: ClassVar[tuple[str, ...]] = ("wifi_policy", "wifi_psk", "wifi_client")
+    template_dirs: ClassVar[tuple[str, ...]] = ("meraki", "mail")
 
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
@@ -130,7 +131,7 @@ class MerakiTarget(BaseTarget):
         for name, p in sorted(live.policies.items()):
             if name.startswith(prefix):
                 out.append(Resource(tid, "wifi_policy", name, {"vlan": policy_vlan(p)},
-                                    owner=name[len(prefix):]))
+                                    owner=owner_id(name[len(prefix):])))
         for key, psk in sorted(live.psks.items()):
             m = _VERSIONED.fullmatch(psk["name"])
             out.append(Resource(tid, "wifi_psk", key, {
@@ -152,7 +153,8 @@ class MerakiTarget(BaseTarget):
         return render_changes(self.platform, changes, self.settings.templates_dir,
                               net=self.settings.network_id, ssid=self.settings.ssid)
 
-    def apply(self, changes: Sequence[Change]) -> ApplyResult:
+    def apply(self, changes: Sequence[Change],
+              commands: Sequence[str] | None = None) -> ApplyResult:
         result = ApplyResult(self.spec.id, list(changes))
         if not changes:
             return result
@@ -172,6 +174,6 @@ class MerakiTarget(BaseTarget):
             self._dashboard = None
 
 
-def _owner(name: str, prefix: str) -> str | None:
+def _owner(name: str, prefix: str) -> str:
     rest = name[len(prefix):] if name.startswith(prefix) else ""
-    return rest.split(".", 1)[0] or None
+    return owner_id(rest.split(".", 1)[0])

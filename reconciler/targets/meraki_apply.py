@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import outbox
 from ..engine.diff import order_changes
-from ..engine.resources import Change
+from ..engine.resources import Change, is_occupier
 from ..errors import TargetError, TargetRejected
 from ._render import environment
 from .meraki_live import LiveNetwork, policy_vlan
@@ -163,7 +163,7 @@ class ApplyRun:
     def _key_mail(self, c: Change, passphrase: str) -> None:
         assert c.after is not None
         prefix = self.t.scope.prefix
-        owner = c.owner or c.key[len(prefix):].split(".", 1)[0]
+        owner = c.owner if is_occupier(c.owner) else c.key[len(prefix):].split(".", 1)[0]
         device = c.key.rsplit(".", 1)[-1]
         with self._lock:
             self.mails.append(KeyMail(owner, device, str(c.after["policy"]), passphrase,

@@ -61,8 +61,9 @@ def test_apply_round_trips_are_plan_reads_plus_check_write_verify(result: dict[s
     for step in (steps(result)["first apply (all)"], steps(result)["apply one space move"]):
         # One plan read per target; per changed target the preflight read (every target
         # checked before any is touched), the stale-plan re-read right before the write,
-        # the write (one configuration session) and the verifying read.
-        assert step["round_trips"] == step["targets"] + 4 * step["changed_targets"]
+        # the write (one configuration session), the verifying read and, once the whole
+        # run is verified, the save (`copy running-config startup-config`).
+        assert step["round_trips"] == step["targets"] + 5 * step["changed_targets"]
         assert step["reads"] == step["targets"] + 3 * step["changed_targets"]
 
 

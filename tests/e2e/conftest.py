@@ -15,9 +15,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.cli.lab import build_lab, write_lab_files
-from reconciler.cli.lab_kea import kea_installed
 from reconciler.lab.launcher import Lab
+from reconciler.labplan import build_lab, kea_installed, write_lab_files
 from reconciler.model.estate import load_estate
 from tests.conftest import copy_estate
 

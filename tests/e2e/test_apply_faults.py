@@ -80,7 +80,7 @@ def test_fault_restores_every_target_and_rerun_converges(lab_estate: LabEstate, 
     if step in NOTHING_TOUCHED:
         assert not touched
     else:  # the other targets had applied in parallel and were put back
-        assert restored - {k.victim}, records
+        assert restored - {k.victim}, [(r["event"], r.get("target"), r.get("error")) for r in records]
 
     k.faults(h, k.victim_device).clear()
     res = lab_estate.cli("apply", "--yes")

@@ -92,7 +92,10 @@ def test_journal_records_who_commit_and_every_change_before_it_is_made(
     assert {r["run"] for r in records} == {start["run"]}
     for t in start["targets"]:
         events = [r["event"] for r in records if r.get("target") == t]
-        assert events == ["apply", "applied"], t  # announced before, confirmed after
+        # Announced before, confirmed after, saved once the whole run was verified.
+        assert events == ["apply", "applied", "persisted"], t
+    order = [r["event"] for r in records if r["event"] in ("applied", "persisted")]
+    assert order == sorted(order)  # every "applied" before the first "persisted"
     change = next(c for r in records if r["event"] == "apply" for c in r["changes"]
                   if c["kind"] == "port" and c["key"] == "Ethernet9" and c["target"] ==
                   "lon1/acc-3a")
@@ -122,13 +125,19 @@ def test_blast_radius_guard_refuses_a_mass_disable(lab_estate: LabEstate) -> Non
     # Northwind leaves man1 at once: 6 of its 13 managed ports go dark (46% > 20%).
     (lab_estate.root / "occupiers" / "northwind-legal.yaml").unlink()
     before = lab_estate.configs()
+    # `plan` says what apply will refuse, with the same numbers (exit 1).
+    code, plan = lab_estate.plan_json()
+    assert code == 1 and plan["guard_refusals"] == [
+        "site man1: 7 of 7 phone numbers would be lost (100% > 20%)",
+        "site man1: 6 of 8 occupied ports would be lost (75% > 20%)"]
     res = lab_estate.cli("apply", "--yes")
     assert res.exit_code == 1
-    assert "site man1: 6 of 13 managed port resources would be deleted or disabled" in res.output
-    assert "--allow-mass-change" in res.output
+    # Occupied ports count, vacant ones never: 8 of man1's 13 floor ports were occupied.
+    assert "site man1: 6 of 8 occupied ports would be lost (75% > 20%)" in res.output
+    assert "site man1: 7 of 7 phone numbers would be lost" in res.output
     assert lab_estate.configs() == before
     # A looser share lets it through, so does the explicit override.
-    assert lab_estate.cli("apply", "--yes", "--mass-change-share", "50").exit_code == 0
+    assert lab_estate.cli("apply", "--yes", "--mass-change-share", "100").exit_code == 0
     assert lab_estate.plan_json()[0] == 0
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from reconciler.cli.lab_kea import kea_installed
+from reconciler.labplan import kea_installed
 from tests.conftest import REPO_ROOT
 
 if TYPE_CHECKING:

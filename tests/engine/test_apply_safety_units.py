@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -14,7 +15,8 @@ import pytest
 
 from reconciler.engine.apply import apply_plan
 from reconciler.engine.credentials import CredentialStore
-from reconciler.engine.guard import mass_changes
+from reconciler.engine.diff import diff
+from reconciler.engine.guard import entry_owners, held, net_effect, refusals
 from reconciler.engine.journal import Journal, read_runs, redact_change, unfinished_run
 from reconciler.engine.lock import SiteLocks, holder_of
 from reconciler.engine.plan import Plan, plan_target
@@ -42,7 +44,8 @@ class MemoryTarget(BaseTarget):
     def render(self, changes: Sequence[Change]) -> list[str]:
         return [f"{c.op} {c.key}" for c in changes]
 
-    def apply(self, changes: Sequence[Change]) -> ApplyResult:
+    def apply(self, changes: Sequence[Change],
+              commands: Sequence[str] | None = None) -> ApplyResult:
         if self.spec.id in FAIL_ON:
             raise TargetRejected(self.spec.id, "refused by the test")
         store = STORES[self.spec.id]
@@ -174,30 +177,62 @@ def test_site_lock_refuses_ids_that_are_not_file_names(tmp_path: Path, site: str
         SiteLocks(tmp_path, [site])
 
 
-def test_blast_radius_counts_owned_deletes_and_disables_per_site_and_kind() -> None:
-    STORES["a"] = {("user", f"u{i}"): {"enabled": True, "owner": "acme" if i < 3 else None}
-                   for i in range(10)}
-    keep = [user("a", f"u{i}", owner="acme" if i < 3 else None) for i in range(10)]
-    # 2 of 10 owned users go: exactly 20% is allowed.
-    plan = make_plan({"a": [r for r in keep if r.key not in ("u0", "u1")]})
+def mass_changes(plan: Plan, registry: dict[str, Any], share: float = 0.2) -> list[str]:
+    return refusals(plan.live_losses(registry), share)
+
+
+def test_blast_radius_counts_what_occupiers_lose_per_site_and_kind() -> None:
+    owners = ["acme"] * 5 + ["beta"] * 3 + [None] * 2  # 8 users of occupiers, 2 of nobody
+    STORES["a"] = {("user", f"u{i}"): {"enabled": True, "owner": o} for i, o in enumerate(owners)}
+    keep = [user("a", f"u{i}", owner=o) for i, o in enumerate(owners)]
+    # 1 of 8 occupiers' users goes, and both unowned leftovers: no mass change.
+    plan = make_plan({"a": [r for r in keep if r.key not in ("u0", "u8", "u9")]})
     assert mass_changes(plan, REGISTRY) == []
-    # 3 of 10 (one disabled, two deleted): refused; unowned leftovers do not count.
-    disabled = Resource("a", "user", "u2", {**keep[2].attrs, "enabled": False}, "acme")
-    plan = make_plan({"a": [disabled, *[r for r in keep if r.key not in ("u0", "u1", "u2",
-                                                                         "u8", "u9")]]})
-    refusals = mass_changes(plan, REGISTRY)
-    assert refusals == [mass_changes(plan, REGISTRY, 0.2)[0]]
-    assert "site lon1: 3 of 10 managed user resources" in refusals[0]
+    # 3 of 8 (two of acme deleted, one of beta disabled): refused, with the numbers.
+    disabled = Resource("a", "user", "u5", {**keep[5].attrs, "enabled": False}, "beta")
+    plan = make_plan({"a": [disabled, *[r for r in keep if r.key not in ("u0", "u1", "u5")]]})
+    found = mass_changes(plan, REGISTRY)
+    assert found == ["site lon1: 3 of 8 occupier user resources would be lost (38% > 20%)"]
     assert mass_changes(plan, REGISTRY, 0.5) == []
     assert mass_changes(plan, {"memory": BaseTarget}) == []  # kinds not guarded by the target
     # Replacing keys (delete v1, create v2 of the same owner) is no loss at all.
-    rotated = [Resource("a", "user", f"{r.key}.v2", r.attrs, r.owner) if r.owner else r
-               for r in keep]
+    rotated = [Resource("a", "user", f"{r.key}.v2", r.attrs, r.owner) if r.owner != "(site)"
+               else r for r in keep]
     plan = make_plan({"a": rotated})
-    assert len(plan.changes) == 6 and mass_changes(plan, REGISTRY, 0.0) == []
+    assert len(plan.changes) == 16 and mass_changes(plan, REGISTRY, 0.0) == []
+    # A saved plan carries what the guard needs: the same numbers after a round trip.
+    plan = make_plan({"a": [disabled, *[r for r in keep if r.key not in ("u0", "u1", "u5")]]})
+    assert mass_changes(Plan.from_json(json.loads(json.dumps(plan.to_json()))), REGISTRY) \
+        == found
 
 
 def test_blast_radius_needs_a_minimum_loss() -> None:
     STORES["a"] = {("user", f"u{i}"): {"enabled": True, "owner": "acme"} for i in range(2)}
     plan = make_plan({"a": []})  # 2 of 2 users gone: 100%, but only two
     assert len(plan.changes) == 2 and mass_changes(plan, REGISTRY) == []
+
+
+def test_guard_counts_trunk_entries_of_occupier_vlans_and_never_vacant_ports() -> None:
+    kinds, entries = ("port", "vlan"), {"trunk": ("vlans", "vlan")}
+    live = [Resource("sw", "vlan", "100", {"name": "acme"}, "acme"),
+            Resource("sw", "vlan", "200", {"name": "beta"}, "beta"),
+            Resource("sw", "vlan", "20", {"name": "voice"}),  # the site's own
+            Resource("sw", "trunk", "Et1", {"vlans": [20, 100, 200]}),
+            Resource("sw", "port", "Et2", {"enabled": True}, "acme"),
+            Resource("sw", "port", "Et3", {"enabled": False})]  # vacant: nobody's
+    assert held(live, kinds, entries) == Counter({("vlan", "acme"): 1, ("vlan", "beta"): 1,
+                                                  ("trunk", "acme"): 1, ("trunk", "beta"): 1,
+                                                  ("port", "acme"): 1})
+    acme_leaves = [Resource("sw", "vlan", "200", {"name": "beta"}, "beta"),
+                   Resource("sw", "vlan", "20", {"name": "voice"}),
+                   Resource("sw", "trunk", "Et1", {"vlans": [20, 200]}),
+                   Resource("sw", "port", "Et2", {"enabled": False}),
+                   Resource("sw", "port", "Et3", {"enabled": True}, "beta")]
+    changes = diff(live, acme_leaves)
+    net = net_effect(changes, kinds, entries, entry_owners(live, entries))
+    assert {k: n for k, n in net.items() if n} == {
+        ("vlan", "acme"): -1, ("trunk", "acme"): -1, ("port", "acme"): -1, ("port", "beta"): 1}
+    trunk = next(c for c in changes if c.kind == "trunk")
+    assert trunk.owner == "(site)" and trunk.live_owner == "(site)"
+    port = next(c for c in changes if c.key == "Et2")  # vacated: the change names its occupier
+    assert (port.owner, port.live_owner) == ("acme", "acme")

@@ -73,7 +73,8 @@ class MemoryLive:
             def render(self, changes: Sequence[Change]) -> list[str]:
                 return [f"{c.op} {c.kind} {c.key}" for c in changes]
 
-            def apply(self, changes: Sequence[Change]) -> ApplyResult:
+            def apply(self, changes: Sequence[Change],
+                      commands: Sequence[str] | None = None) -> ApplyResult:
                 have = live.state.setdefault(self.spec.id, {})
                 for c in changes:
                     if c.op == "delete":

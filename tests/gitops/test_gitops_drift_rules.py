@@ -48,7 +48,7 @@ def test_ended_contract_teardown_is_scheduled_and_a_hand_edit_is_drift(
     scheduled = by_action["scheduled"]
     assert ("delete", "vlan", "102") in scheduled and ("delete", "svi", "Vlan102") in scheduled
     assert ("update", "port", "Ethernet1") in scheduled  # acme's 3.01 back to vacant
-    assert {i.change.owner for i in report.items if i.action == "scheduled"} == {"acme", None}
+    assert {i.change.owner for i in report.items if i.action == "scheduled"} == {"acme", "(site)"}
 
     fix = correction_plan(plan, report)
     assert {c.id for c in fix.changes} == {i.change.id for i in report.items

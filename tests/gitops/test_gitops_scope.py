@@ -130,7 +130,7 @@ def test_onboarding_plans_the_new_occupier_and_nothing_else(
     platforms = {s.platform for s in sub.targets.values()}
     plan = make_plan(sub, memory_live.registry(platforms), no_creds())  # type: ignore[arg-type]
     owners = {c.owner for c in plan.changes}
-    assert owners == {"zephyr", None}  # its VLAN, gateway, ports; the shared trunks
+    assert owners == {"zephyr", "(site)"}  # its VLAN, gateway, ports; the shared trunks
     ports = {c.key for c in plan.changes if c.kind == "port"}
     assert ports == {"Ethernet7", "Ethernet8"}  # space 3.03
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.cli.lab import build_lab, write_lab_files
 from reconciler.lab.launcher import Lab
+from reconciler.labplan import build_lab, write_lab_files
 from reconciler.model.estate import load_estate
 from tests.conftest import REPO_ROOT, copy_estate
 from tests.hostile.cases import CASES, Case

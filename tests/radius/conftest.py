@@ -23,7 +23,7 @@ from reconciler.lab.freeradius import (
     find_binary,
     schema_sql,
 )
-from reconciler.targets._render import BUILTIN_TEMPLATES
+from reconciler.templates_dir import BUILTIN_TEMPLATES
 from tests.conftest import copy_estate
 from tests.radius.radius_client import RadiusClient, Reply, Secret, peap
 

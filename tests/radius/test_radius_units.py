@@ -106,7 +106,7 @@ def test_sites_sharing_a_radius_server_agree(estate_dir: Path, cli: Callable[...
 
 
 def test_a_server_shared_by_sites_is_selected_by_either_site(estate_dir: Path) -> None:
-    from reconciler.cli.live import select
+    from reconciler.service.desired import select
 
     state = compile_estate(load_estate(estate_dir), dt.date(2026, 11, 26))
     assert state.targets["radius"].site == "lon1"

@@ -20,7 +20,7 @@ import pytest
 
 from reconciler.engine.credentials import Credential
 from reconciler.engine.diff import diff, order_changes
-from reconciler.engine.resources import Change, Resource, TargetSpec
+from reconciler.engine.resources import OCCUPIER_ID, SITE, Change, Resource, TargetSpec
 from reconciler.engine.target import ApplyResult, Target
 from reconciler.errors import TargetError
 from reconciler.targets import TARGETS
@@ -54,6 +54,7 @@ class TargetContract:
     def _apply(self, target: Target, changes: Sequence[Change]) -> ApplyResult:
         result = target.apply(changes)
         assert not result.failed, result.error_text
+        target.persist()  # as the engine does once the run is verified
         return result
 
     def test_class_data_declares_how_the_engine_drives_it(self, contract_env: ContractEnv) -> None:
@@ -63,6 +64,21 @@ class TargetContract:
         assert cls.kind_order and all(isinstance(k, str) for k in cls.kind_order)
         assert set(cls.write_only) <= set(cls.kind_order)
         assert cls.max_concurrency >= 1
+        # What the blast-radius guard counts is named by kinds the target has.
+        assert set(cls.guarded_kinds) | set(cls.guarded_entries) <= set(cls.kind_order)
+        assert set(cls.guarded_sitewide) <= set(cls.guarded_kinds) | set(cls.guarded_entries)
+        assert all(isinstance(d, str) for d in cls.template_dirs)
+
+    def test_every_resource_read_names_its_owner(self, contract_env: ContractEnv) -> None:
+        """Ownership round-trips: what the estate gives an occupier reads back as theirs,
+        and everything else as the site's (the guards and reports rely on it)."""
+        with self._target(contract_env) as target:
+            self._apply(target, self._changes(target, contract_env))
+            live = {r.id: r.owner for r in target.read()}
+        want = {r.id: r.owner for r in contract_env.desired}
+        assert {i: live.get(i) for i in want} == want
+        assert all(o == SITE or OCCUPIER_ID.fullmatch(o) for o in live.values())
+        assert any(o != SITE for o in want.values()), "contract_env.desired must hold an occupier's"
 
     def test_read_sees_only_managed_resources_of_this_target(
             self, contract_env: ContractEnv) -> None:

@@ -32,6 +32,7 @@ def converge(target: KeaTarget, desired: list[Resource]) -> list[Change]:
     changes = order_changes(diff(target.read(), desired), target.kind_order)
     if changes:
         target.apply(changes)
+        target.persist()  # `config-write`, as the engine does once the run is verified
     return changes
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from reconciler import outbox
-from reconciler.cli.lab import build_lab
 from reconciler.engine.credentials import Credential
 from reconciler.intent import compile_estate
 from reconciler.lab.launcher import Lab
+from reconciler.labplan import build_lab
 from reconciler.model.estate import load_estate
 from tests.conftest import copy_estate
 from tests.targets.contract import ContractEnv, TargetContract

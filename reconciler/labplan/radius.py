@@ -7,13 +7,10 @@ credential points at it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..model.estate import Estate
-from ..targets._render import BUILTIN_TEMPLATES
-
-if TYPE_CHECKING:
-    from .lab import LabPlan
+from ..templates_dir import BUILTIN_TEMPLATES
+from .plan import LabPlan
 
 
 def plan_radius(estate: Estate, workdir: Path, plan: LabPlan) -> None:

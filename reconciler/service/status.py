@@ -1,4 +1,9 @@
-"""An occupier's resources on the live systems next to what git wants (`show --live`)."""
+"""An occupier's resources on the live systems next to what git wants (`show --live`).
+
+Every resource a target reads names its owner, so the occupier's live objects on
+every platform are found, including those git no longer wants (`unexpected`): a
+switch port, a Wi-Fi key, a RADIUS login, a SIP line, a DHCP range.
+"""
 
 from __future__ import annotations
 

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..model.estate import Estate
-from .common import OUT
-
-if TYPE_CHECKING:
-    from .lab import LabPlan
+from .plan import LabPlan
 
 
 def kea_installed() -> bool:
@@ -29,8 +25,9 @@ def plan_kea(estate: Estate, workdir: Path, plan: LabPlan) -> None:
     if not sites:
         return
     if not kea_installed():
-        OUT.info("lab: kea-dhcp4 is not installed (Debian package kea-dhcp4-server); the DHCP "
-                 "targets " + ", ".join(dhcp_target_id(s) for s in sites) + " stay unreachable")
+        plan.notes.append("lab: kea-dhcp4 is not installed (Debian package kea-dhcp4-server); "
+                          "the DHCP targets " + ", ".join(dhcp_target_id(s) for s in sites)
+                          + " stay unreachable")
         return
     servers = []
     for site in sites:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.estate import Estate
-from .lab import LabPlan
+from .plan import LabPlan
 
 LAB_RATE = 10.0  # requests per second per organisation, as the real Dashboard
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from ..model.estate import Estate
-from ..targets._render import BUILTIN_TEMPLATES
+from ..templates_dir import BUILTIN_TEMPLATES
+from .plan import LabPlan
 
 
-def plan_pbx(estate: Estate, workdir: Path, plan: Any) -> None:
+def plan_pbx(estate: Estate, workdir: Path, plan: LabPlan) -> None:
     servers: dict[str, dict[str, str]] = {}
     for site in sorted(estate.sites.values(), key=lambda s: s.id):
         if site.pbx is None:

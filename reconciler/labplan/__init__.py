@@ -1,0 +1,60 @@
+"""Lab planning: which emulators and servers `reconciler lab up` starts for an estate.
+
+Kept out of `reconciler.lab` on purpose: the emulators play the devices and import
+nothing from the rest of the package, while planning a lab reads the estate (model)
+and the seed templates. Tests build their labs here, never through the CLI.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from ..model.estate import Estate
+from .kea import kea_installed, plan_kea
+from .pbx import plan_pbx
+from .plan import LabPlan, LabPlanner
+from .radius import plan_radius
+from .switches import plan_switches
+from .wifi import plan_wifi
+
+__all__ = ["LAB_PLANNERS", "LabPlan", "build_lab", "endpoints_doc", "kea_installed",
+           "write_lab_files"]
+
+# Each live-system family adds how its lab part is started.
+LAB_PLANNERS: list[LabPlanner] = [plan_switches, plan_wifi, plan_radius, plan_pbx, plan_kea]
+
+
+def build_lab(estate: Estate, workdir: Path) -> LabPlan:
+    plan = LabPlan()
+    for planner in LAB_PLANNERS:
+        planner(estate, workdir, plan)
+    return plan
+
+
+def endpoints_doc(plan: LabPlan, endpoints: dict[str, Any]) -> dict[str, Any]:
+    targets = {}
+    for name, ep in endpoints.items():
+        tid = plan.targets.get(name)
+        if tid:
+            targets[tid] = {k: v for k, v in ep.items() if k in ("host", "port", "transport",
+                                                                 "base_url", "dsn", "path",
+                                                                 "requests_per_second",
+                                                                 "provisioning_dir")}
+    return {"targets": targets}
+
+
+def write_lab_files(workdir: Path, plan: LabPlan, endpoints: dict[str, Any]) -> tuple[Path, Path]:
+    """The endpoints file (where targets are) and the credentials file (0600)."""
+    yaml = YAML(typ="safe")
+    yaml.default_flow_style = False
+    ep_file, cred_file = workdir / "endpoints.yaml", workdir / "credentials.yaml"
+    with ep_file.open("w") as fh:
+        yaml.dump(endpoints_doc(plan, endpoints), fh)
+    fd = os.open(cred_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        yaml.dump(plan.credentials, fh)
+    return ep_file, cred_file
