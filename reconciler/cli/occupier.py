@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..engine.resources import OCCUPIER_ID
 from ..reports.netinfo import network_info
 from ..reports.render import render
 from .common import (
@@ -48,6 +49,11 @@ def show_cmd(occupier: OccupierArg, repo: RepoOpt = Path("."),
                                  param_hint="--format")
     estate = load(repo)
     day = parse_date(at)
+    if live and occupier not in estate.occupiers and OCCUPIER_ID.fullmatch(occupier):
+        # No file (deleted?): what the live systems still hold of it is all there is.
+        rows = _live(repo, occupier, day, list(site or []), creds_file, endpoints)
+        _show_orphan(occupier, day, rows, fmt)
+        return
     info = network_info(estate, occupier, day, site)
     live_rows: dict[str, list[dict[str, Any]]] | None = None
     if live:
@@ -68,6 +74,29 @@ def _live(repo: Path, occupier: str, day: Any, sites: list[str], creds_file: Pat
     from .options import reconciler
 
     return reconciler(repo, creds_file, endpoints).occupier_status(occupier, day, sites)
+
+
+def _show_orphan(occupier: str, day: Any, rows: dict[str, list[dict[str, Any]]],
+                 fmt: str) -> None:
+    held = {site: [r for r in rs if r["state"] != "ok"] for site, rs in sorted(rows.items())}
+    held = {site: rs for site, rs in held.items() if rs}
+    if fmt == "json":
+        OUT.out(json.dumps({"occupier": {"id": occupier, "file": None}, "at": str(day),
+                            "sites": [{"site": s, "live": rs} for s, rs in held.items()]},
+                           indent=2))
+        return
+    n = sum(len(rs) for rs in held.values())
+    head = (f"{occupier}: no file in occupiers/; the live systems hold {n} of its "
+            f"object(s) on {day}")
+    lines = [head if fmt == "text" else f"### {head}", ""]
+    for site, rs in held.items():
+        lines.append(f"== {site} ==" if fmt == "text" else f"#### {site}\n")
+        for r in rs:
+            what = f"{r['target']} {r['kind'] or ''} {r['key'] or ''}".strip()
+            state = r["state"].upper() + (f" ({r['error']})" if r["error"] else "")
+            lines.append(f"  ! {state:<11}{what}" if fmt == "text" else f"- **{state}** {what}")
+        lines.append("")
+    OUT.out("\n".join(lines))
 
 
 @handle_errors

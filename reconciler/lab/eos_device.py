@@ -9,6 +9,7 @@ import base64
 import hashlib
 import re
 import threading
+from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
@@ -93,6 +94,9 @@ class EosDevice:
         self.lock = threading.RLock()
         self.faults = Faults()
         self.counters = Counters()
+        #: Every command as eAPI delivered it, byte for byte (the latest 10,000), for tests
+        #: that prove what a client sent.
+        self.received: deque[str] = deque(maxlen=10_000)
         self.running = EosConfig()
         self.startup = EosConfig()
         self.sessions: dict[str, Session] = {}
@@ -145,6 +149,7 @@ class EosDevice:
         with self.lock:
             for num, item in enumerate(cmds, 1):
                 command = str(item.get("cmd", "")) if isinstance(item, dict) else str(item)
+                self.received.append(command)
                 command = command.rstrip()
                 self.counters.command(command)
                 action = self.faults.on_command(command)

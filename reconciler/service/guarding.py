@@ -38,7 +38,7 @@ from ..engine.guard import (
     sitewide_of,
 )
 from ..engine.plan import Plan, TargetClass
-from ..engine.resources import Attrs, canonical
+from ..engine.resources import Attrs, Resource, canonical
 from ..errors import ReconcilerError
 from ..gitops.drift import earlier_variants, is_scheduled
 from ..gitops.repo import EstateRepo
@@ -108,13 +108,25 @@ def _same(a: Attrs | None, b: Attrs | None) -> bool:
     return (a is None) == (b is None) and canonical(a) == canonical(b)
 
 
+def _readable(state: DesiredState, plan: Plan,
+              registry: Mapping[str, TargetClass]) -> dict[str, list[Resource]]:
+    """Desired resources without their write-only attrs (never read back from a system)."""
+    out = {}
+    for tp in plan.targets:
+        hide = dict(getattr(registry.get(tp.spec.platform), "write_only", {}))
+        out[tp.target] = [replace(r, attrs={k: v for k, v in r.attrs.items()
+                                            if k not in hide.get(r.kind, ())})
+                          for r in state.resources.get(tp.target, [])]
+    return out
+
+
 def mark_date_driven(plan: Plan, base: Base, head: DesiredState, sites: Iterable[str],
-                     window: int = WINDOW_DAYS) -> int:
+                     registry: Mapping[str, TargetClass], window: int = WINDOW_DAYS) -> int:
     """Mark the plan's changes that the date alone brings; returns how many."""
     targets = [tp.target for tp in plan.targets]
     estate = _sub_estate(base.estate, sites)
-    earlier = [_compile(estate, plan.at - dt.timedelta(days=n), targets).resources
-               for n in range(1, window + 1)]
+    earlier = [_readable(_compile(estate, plan.at - dt.timedelta(days=n), targets), plan,
+                         registry) for n in range(1, window + 1)]
     variants = earlier_variants(earlier)
     base_now = _by_id(_compile(estate, plan.at, targets))
     head_now = _by_id(head)

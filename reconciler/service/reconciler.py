@@ -150,7 +150,7 @@ class Reconciler:
             return
         plan.base = base.ref
         if raw:
-            guarding.mark_date_driven(plan, base, desired.state, sites)
+            guarding.mark_date_driven(plan, base, desired.state, sites, self.registry)
         plan.date_losses = guarding.date_losses(plan, base, desired.estate, sites,
                                                 self.registry)
 
