@@ -17,6 +17,26 @@ app = typer.Typer(
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"reconciler {version('reconciler')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("reconciler (not installed)")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(show_version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True,
+        help="Print the version (an estate repository pins it) and exit.")) -> None:
+    """GitOps for the network of a flexible workspace."""
+
+
 app.command("validate")(validate_cmd)
 app.command("allocate")(allocate_cmd)
 app.command("plan")(plan_cmd)
