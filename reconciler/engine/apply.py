@@ -3,8 +3,9 @@
 The plan is a contract: a target is changed only if what it reads equals what the
 plan read (digest) and if its commands rendered now equal the plan's `commands`,
 which are then what it sends. Persistence (startup config, config file) is a step of
-its own once every target of the run is verified, so a change that fails
-verification is never saved.
+its own, in the same session right after the engine verified the target, so a change
+that fails verification is never saved; a rollback saves the restored state of a
+target that was saved.
 
 Rollback is the diff swapped: after a failure, each target this run changed is
 read again and `diff(now, before)` is applied, so the platform-specific undo is
@@ -183,8 +184,9 @@ def apply_plan(plan: Plan, registry: Mapping[str, TargetClass], creds: Credentia
             try:
                 with open_target(run.plan.spec, registry, creds) as target:
                     _apply_one(run, target, say)
+                    _persist(run, target, say)
                 say({"event": "applied", "target": run.plan.target,
-                     "verified": run.result.verified})
+                     "verified": run.result.verified, "persisted": run.persisted})
             except ReconcilerError as exc:
                 run.result.failed = True
                 run.result.error = exc
@@ -199,29 +201,21 @@ def apply_plan(plan: Plan, registry: Mapping[str, TargetClass], creds: Credentia
         done += runs
         if any(r.result.failed for r in runs):
             _undo(done, result, registry, creds, say)
-            return result
-    if not persist_all(done, registry, creds, say):
-        _undo(done, result, registry, creds, say)
+            break
     return result
 
 
-def persist_all(done: list[TargetRun], registry: Mapping[str, TargetClass],
-                creds: CredentialStore, say: Event) -> bool:
-    """Save every changed target, in wave order, once the whole run is verified."""
-    for run in done:
-        if not run.result.changed:
-            continue
-        try:
-            with open_target(run.plan.spec, registry, creds) as target:
-                target.persist()
-            run.persisted = True
-            say({"event": "persisted", "target": run.plan.target})
-        except ReconcilerError as exc:
-            run.result.failed = True
-            run.result.error = exc
-            say({"event": "persist-failed", "target": run.plan.target, "error": str(exc)})
-            return False
-    return True
+def _persist(run: TargetRun, target: Target, say: Event) -> None:
+    """Save a verified change (startup config, config file), as a step of its own."""
+    if not run.result.changed:
+        return
+    try:
+        target.persist()
+    except ReconcilerError as exc:
+        say({"event": "persist-failed", "target": run.plan.target, "error": str(exc)})
+        raise
+    run.persisted = True
+    say({"event": "persisted", "target": run.plan.target})
 
 
 def _undo(done: list[TargetRun], result: RunResult, registry: Mapping[str, TargetClass],

@@ -74,7 +74,8 @@ class Target(Protocol):
     def persist(self) -> None:
         """Make the verified change survive a restart (startup config, config file).
 
-        Called by the engine only after it verified every target of the run."""
+        Called by the engine only after it verified this target's change, and again after
+        a rollback of a saved change."""
 
     def close(self) -> None: ...
 

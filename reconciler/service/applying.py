@@ -86,13 +86,16 @@ class Session:
         self.journal.write(record)
         self.events(Event("journal", str(record.get("event", "")), dict(record)))
 
-    def refuse(self, plan: Plan, policy: ApplyPolicy, origin: str) -> list[str]:
-        """Why this plan must not be applied (empty: it may); guard overrides are said."""
+    def reasons(self, plan: Plan, policy: ApplyPolicy) -> tuple[list[str], list[str]]:
+        """(why this plan must not be applied, guard findings the override lets through)."""
         if plan.errors:
-            return ["the plan has targets that could not be read; nothing was applied"]
-        reasons = list(plan.refusals)
+            return ["the plan has targets that could not be read; nothing was applied"], []
         refused, allowed = policy.judge(guard_losses(plan, self.registry))
-        reasons += refused
+        return list(plan.refusals) + refused, allowed
+
+    def refuse(self, plan: Plan, policy: ApplyPolicy, origin: str) -> list[str]:
+        """Why this plan must not be applied (empty: it may), journalled; overrides are said."""
+        reasons, allowed = self.reasons(plan, policy)
         for msg in allowed:
             self.say(f"allowed by --allow-mass-change: {msg}")
         if reasons:

@@ -58,7 +58,7 @@ def drift(rec: Reconciler, s: Session, desired: Desired, window: int, dry_run: b
                 if not run.ok:
                     failed |= {t.target for t in fix.targets if t.changes}  # all or nothing
                 applied = True
-    elif plan.refusals or plan.guard:
-        report.refusals += plan.refusals + plan.guard
+    elif not plan.errors:  # what apply would refuse of these corrections, without applying
+        report.refusals += s.reasons(fix, policy)[0]
     record_results(report, failed, applied)
     return report

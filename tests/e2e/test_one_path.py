@@ -105,7 +105,7 @@ def test_every_drift_correction_is_journalled_with_before_and_after(
     res = lab_estate.cli("drift", "--at", AT, "--format", "json")
     assert res.exit_code == 0, res.stdout
     records = journal(lab_estate)[start:]
-    assert [r["event"] for r in records] == ["run-start", "apply", "applied", "persisted",
+    assert [r["event"] for r in records] == ["run-start", "apply", "persisted", "applied",
                                              "run-end"]
     run_start, apply = records[0], records[1]
     assert run_start["origin"] == "drift" and run_start["targets"] == ["lon1/acc-2a"]

@@ -45,7 +45,7 @@ def test_devices_receive_the_saved_plans_commands_byte_for_byte(lab_estate: LabE
     assert commands_of(plan, "lon1/acc-3a")
     assert ios.config_lines[:-1] == commands_of(plan, "man1/acc-1a")  # IOS, then `end`
     assert ios.config_lines[-1] == "end"
-    # Saved only after the engine verified the whole run, in a step of its own.
+    # Saved only after the engine verified the change, in a step of its own.
     assert sent[-1] == "copy running-config startup-config"
     assert sent.index("copy running-config startup-config") > sent.index("commit")
     assert eos.startup is not eos_saved and ios.startup_config() != ios_saved
