@@ -64,7 +64,7 @@ def test_drift_refuses_what_apply_refuses_with_the_same_reasons(lab_estate: LabE
     assert "occ:northwind-legal" not in lab_estate.ios("man1/acc-1a").running_config()
 
 
-def test_drift_refuses_naming_the_holder_of_the_site_lock_or_waits(
+def test_drift_refuses_naming_the_holder_of_the_site_lock_or_waits_and_journals(
         lab_estate: LabEstate) -> None:
     assert lab_estate.cli("apply", "--yes", "--at", AT).exit_code == 0
     acc = lab_estate.eos("lon1/acc-2a")
@@ -88,6 +88,7 @@ def test_drift_refuses_naming_the_holder_of_the_site_lock_or_waits(
                 holder.release()  # the other run finishes while drift waits
 
         rec = Reconciler(lab_estate.root, creds, events=sink, endpoints=lab_estate.endpoints)
+        start = len(journal(lab_estate))
         report = rec.drift(dt.date.fromisoformat(AT), ["lon1"],
                            policy=ApplyPolicy(wait=60))
     finally:
@@ -96,14 +97,7 @@ def test_drift_refuses_naming_the_holder_of_the_site_lock_or_waits(
     assert [(i.change.key, i.result) for i in report.items] == [("Ethernet2", "corrected")]
     assert "switchport access vlan 555" not in acc.running_config()
 
-
-def test_every_drift_correction_is_journalled_with_before_and_after(
-        lab_estate: LabEstate) -> None:
-    assert lab_estate.cli("apply", "--yes", "--at", AT).exit_code == 0
-    lab_estate.eos("lon1/acc-2a").run_cmds(HAND_EDIT)
-    start = len(journal(lab_estate))
-    res = lab_estate.cli("drift", "--at", AT, "--format", "json")
-    assert res.exit_code == 0, res.stdout
+    # Every correction is in the journal, announced with its before and after.
     records = journal(lab_estate)[start:]
     assert [r["event"] for r in records] == ["run-start", "apply", "persisted", "applied",
                                              "run-end"]
@@ -117,6 +111,8 @@ def test_every_drift_correction_is_journalled_with_before_and_after(
     assert apply["commands"] == ["interface Ethernet2", "switchport access vlan 101",
                                  "description occ:greenleaf-studio space:2.01"]
     assert records[-1]["result"] == "ok"
+    assert [e.data["event"] for e in events.events if e.kind == "journal"] == [
+        r["event"] for r in records]  # the same records reach the caller's event sink
 
 
 def test_only_the_service_changes_live_systems() -> None:
