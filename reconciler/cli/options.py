@@ -14,10 +14,10 @@ from .progress import CliEvents
 
 WaitOpt = Annotated[float, typer.Option(
     "--wait", min=0, help="If another run holds a site's lock, wait up to SECONDS for it "
-    "(default: refuse at once, naming the holder).", show_default=False)]
+    "(default: refuse at once, naming the holder).", show_default=False, metavar="SECONDS")]
 JournalOpt = Annotated[Path | None, typer.Option(
     "--journal", help="Journal file (JSON lines). Default: .reconciler/journal.jsonl in the "
-    "estate repository.", envvar="RECONCILER_JOURNAL", show_default=False)]
+    "estate repository.", envvar="RECONCILER_JOURNAL", show_default=False, metavar="FILE")]
 ResumeOpt = Annotated[bool, typer.Option(
     "--resume", help="Finish the last interrupted apply recorded in the journal: plan its "
     "targets again for its date and apply that.")]
@@ -27,7 +27,7 @@ AllowMassOpt = Annotated[bool, typer.Option(
 ShareOpt = Annotated[float, typer.Option(
     "--mass-change-share", min=0, max=100, help="Percent of what a site's occupiers hold of "
     "one kind that a run may take away without --allow-mass-change.",
-    envvar="RECONCILER_MASS_CHANGE_SHARE")]
+    envvar="RECONCILER_MASS_CHANGE_SHARE", metavar="PERCENT")]
 ChangedSinceOpt = Annotated[str | None, typer.Option(
     "--changed-since", help="Only the targets affected by estate files changed since this git "
     "ref (e.g. origin/main); a changed site file takes the whole site. The blast-radius "
