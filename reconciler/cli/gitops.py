@@ -74,6 +74,9 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
                                                   "which a date-driven change counts as "
                                                   "scheduled, not drift.", metavar="DAYS")] = 7,
               allow_offboard: AllowOffboardOpt = None,
+              report_file: Annotated[Path | None, typer.Option(
+                  "--report", help="Also write the report as JSON to FILE (for the console "
+                  "and the workflow's artifact).", metavar="FILE", show_default=False)] = None,
               creds_file: CredOpt = None, endpoints: EndpointsOpt = None) -> None:
     """Find live changes made outside git; correct them or report them per site policy.
 
@@ -114,6 +117,9 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
     elif report.refusals:
         report.notes.append("nothing corrected: the plan was refused")
     record_results(report, failed, applied)
+    if report_file is not None:
+        report_file.write_text(OUT.mask(json.dumps(report.to_json(), indent=2)) + "\n",
+                               encoding="utf-8")
     if fmt == "json":
         OUT.out(json.dumps(report.to_json(), indent=2))
     elif fmt == "markdown":

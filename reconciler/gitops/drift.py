@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from ..clock import now_utc
 from ..engine.plan import Plan
 from ..engine.render_text import describe_change
 from ..engine.resources import Attrs, Change, Resource, canonical
@@ -50,6 +51,7 @@ class DriftReport:
     notes: list[str] = field(default_factory=list)
     applied: bool = False
     failed: list[str] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)  # checked, drift or not (the console)
 
     def count(self, action: str) -> int:
         return sum(1 for i in self.items if i.action == action)
@@ -67,6 +69,7 @@ class DriftReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"format_version": FORMAT_VERSION, "at": self.at.isoformat(),
+                "created_at": now_utc().isoformat(timespec="seconds"), "sites": self.sites,
                 "summary": {a: self.count(a) for a in ("scheduled", "correct", "report",
                                                        "ignore")} | {"left": len(self.left)},
                 "errors": self.errors, "refusals": self.refusals, "notes": self.notes,
@@ -99,7 +102,8 @@ def is_scheduled(c: Change, variants: Variants, days: int) -> bool:
 
 def classify(plan: Plan, policy: PolicyOf, variants: Variants, days: int) -> DriftReport:
     report = DriftReport(plan.at, errors=list(plan.errors), refusals=list(plan.refusals),
-                         notes=list(plan.notes))
+                         notes=list(plan.notes),
+                         sites=sorted({tp.spec.site for tp in plan.targets}))
     for tp in plan.targets:
         for c in tp.changes:
             if days and is_scheduled(c, variants, days):
