@@ -8,6 +8,8 @@ an earlier build is published.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -20,7 +22,7 @@ from ..intent.allocate import build_ledger
 from . import calls as calls_mod
 from .data import ConsoleData, Sources, gather
 from .occupiers import invitations, occupier_page
-from .pools import site_pools
+from .pools import history_numbers, site_pools
 from .render import ASSETS, environment
 from .search import index_script
 from .sites import site_page, site_summary
@@ -83,23 +85,20 @@ def build(src: Sources, out: Path, progress: Callable[[str], None] | None = None
     if progress:
         progress("estate")
     ledger = build_ledger(data.estate)
+    seen = history_numbers(data.history)
     for site in sorted(data.estate.sites.values(), key=lambda s: s.id):
         page(f"sites/{site.id}.html", "site.html.j2", current="site",
-             pools=site_pools(site, ledger, data.history, data.at), **site_page(data, site))
+             pools=site_pools(site, ledger, data.history, seen, data.at), **site_page(data, site))
     if progress:
         progress("sites")
     sent = invitations(data.runs)
-    for occ in sorted(data.estate.occupiers.values(), key=lambda o: o.id):
-        months = calls_mod.occupier_months(data.calls, occ.id)
-        for m in months:
-            for fname, source in m.files.items():
-                dest = out / "occupiers" / occ.id / fname
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, dest)
-                result.files += 1
-        page(f"occupiers/{occ.id}.html", "occupier.html.j2", current="occupier",
-             **occupier_page(data, occ, [calls_mod.view(m) for m in months], sent,
-                             bool(data.runs)))
+    ids = sorted(data.estate.occupiers)
+    _STATE.update(data=data, sent=sent, out=out, common=common)
+    for pages, files, sizes in _in_parallel(ids):
+        result.pages += pages
+        result.files += files
+        result.sizes.update(sizes)
+    _STATE.clear()
     if progress:
         progress("occupiers")
     page("status.html", "status.html.j2", current="status", **status_page(data))
@@ -108,6 +107,48 @@ def build(src: Sources, out: Path, progress: Callable[[str], None] | None = None
     _assets(out, data, result)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+# Occupier pages are most of the work: rendered in two processes forked after the data is
+# gathered (they inherit it; nothing is pickled but the ids and the counts).
+_STATE: dict[str, Any] = {}
+WORKERS = 2
+PARALLEL_FROM = 200  # occupiers; below that a second process costs more than it saves
+
+
+def _occupier_pages(ids: list[str]) -> tuple[int, int, dict[str, int]]:
+    data: ConsoleData = _STATE["data"]
+    out: Path = _STATE["out"]
+    env = environment()
+    template = env.get_template("occupier.html.j2")
+    pages, files, sizes = 0, 0, {}
+    for oid in ids:
+        occ = data.estate.occupiers[oid]
+        months = calls_mod.occupier_months(data.calls, occ.id)
+        for m in months:
+            for fname, source in m.files.items():
+                dest = out / "occupiers" / occ.id / fname
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, dest)
+                files += 1
+        html = template.render(**_STATE["common"], root="../", current="occupier",
+                               page_name=f"occupiers/{oid}.html",
+                               **occupier_page(data, occ, [calls_mod.view(m) for m in months],
+                                               _STATE["sent"], bool(data.runs)))
+        (out / "occupiers" / f"{oid}.html").write_text(html, encoding="utf-8")
+        pages += 1
+        sizes[f"occupiers/{oid}.html"] = len(html.encode("utf-8"))
+    return pages, files, sizes
+
+
+def _in_parallel(ids: list[str]) -> list[tuple[int, int, dict[str, int]]]:
+    (_STATE["out"] / "occupiers").mkdir(parents=True, exist_ok=True)
+    if len(ids) < PARALLEL_FROM or (os.cpu_count() or 1) < 2 or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return [_occupier_pages(ids)]
+    chunks = [ids[i::WORKERS] for i in range(WORKERS)]
+    with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+        return pool.map(_occupier_pages, chunks)
 
 
 def _totals(summaries: list[dict[str, Any]], data: ConsoleData) -> dict[str, int]:

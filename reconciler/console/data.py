@@ -91,8 +91,10 @@ def gather(src: Sources) -> ConsoleData:
     at = src.at or clock.today()
     switches = DesiredState(at=at)
     compile_switches(estate, at, switches)
+    # The number history (git log of occupiers/) only matters for PBX cooldowns.
+    pbx = any(s.pbx and s.pools.numbers for s in estate.sites.values())
     data = ConsoleData(estate, at, clock.now_utc(), git_commit(src.repo), switches,
-                       read_history(estate.root))
+                       read_history(estate.root) if pbx else NumberHistory())
     journals = list(src.journals)
     if not journals and (src.repo / DEFAULT_JOURNAL).is_file():
         journals = [src.repo / DEFAULT_JOURNAL]

@@ -49,17 +49,25 @@ def _row(label: str, total: int, used: int, upcoming: int, cooldown: int | None,
             "cooldown": cooldown, "free": free, "shares": shares, "note": note}
 
 
-def number_usage(site: Site, ledger: Ledger, history: NumberHistory,
+def history_numbers(history: NumberHistory) -> dict[str, list[str]]:
+    """site -> numbers that git shows were ever held there (index once, ask per site)."""
+    index: dict[str, list[str]] = {}
+    for (site, what, value) in history.spans:
+        if what == "number":
+            index.setdefault(site, []).append(value)
+    return index
+
+
+def number_usage(site: Site, ledger: Ledger, history: NumberHistory, seen: list[str],
                  day: dt.date) -> dict[str, Any]:
     total = sum(b - a + 1 for a, b, _ in map(number_range_bounds, site.pools.numbers))
     now, later, ended = _split(ledger, site.id, "number", day)
     days = site.pbx.number_cooldown_days if site.pbx else 0
     cooling = {n for n, end in ended.items()
                if n not in now | later and (day - end).days <= days}
-    # Numbers a commit took away (the git history), same rule as allocation.
-    for (s, what, value) in history.spans:
-        if s == site.id and what == "number" and value not in now | later \
-                and in_cooldown(history, site, value, day):
+    # Numbers a commit took away (the git history), same rule as allocation (PBX sites).
+    for value in seen if site.pbx else []:
+        if value not in now | later and in_cooldown(history, site, value, day):
             cooling.add(value)
     reserved = len(reserved_numbers(site))
     return _row("Phone numbers", total - reserved, len(now), len(later), len(cooling),
@@ -68,7 +76,7 @@ def number_usage(site: Site, ledger: Ledger, history: NumberHistory,
 
 
 def site_pools(site: Site, ledger: Ledger, history: NumberHistory,
-               day: dt.date) -> list[dict[str, Any]]:
+               seen: dict[str, list[str]], day: dt.date) -> list[dict[str, Any]]:
     rows = []
     lo, hi = parse_int_range(site.pools.occupier_vlans, 2, 4094)
     now, later, _ = _split(ledger, site.id, "vlan", day)
@@ -79,7 +87,7 @@ def site_pools(site: Site, ledger: Ledger, history: NumberHistory,
     rows.append(_row("Private /24 subnets", 2 ** (24 - private.prefixlen), len(now),
                      len(later), None, f"{site.pools.private}; no cooldown"))
     if site.pools.numbers:
-        rows.append(number_usage(site, ledger, history, day))
+        rows.append(number_usage(site, ledger, history, seen.get(site.id, []), day))
     if site.pools.extensions:
         a, b = parse_int_range(site.pools.extensions, 100, 99999)
         now, later, _ = _split(ledger, site.id, "extension", day)

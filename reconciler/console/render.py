@@ -8,6 +8,7 @@ scripts goes through `tojson` (which escapes <, > and &).
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,12 @@ def _date(value: Any, style: str = "long") -> str:
     """2026-12-01 -> 'Tue 1 Dec 2026' (long) or '1 Dec' (short)."""
     if value in (None, ""):
         return ""
-    d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return _day(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10]),
+                style)
+
+
+@lru_cache(maxsize=4096)
+def _day(d: dt.date, style: str) -> str:
     if style == "short":
         return f"{d.day} {d:%b}"
     return f"{d:%a} {d.day} {d:%b %Y}"

@@ -139,7 +139,7 @@ def port_map(data: ConsoleData, site: Site, colours: dict[str, int]) -> list[dic
             sw_name, ps = expand_port_ref(e.port)
             for p in ps:
                 where[(sw_name, p)] = (space.id, e.role)
-    names = {o.id: o.name for o in data.estate.occupiers.values()}
+    names = {occ.id: occ.name for occ, _c in data.estate.contracts_by_site().get(site.id, [])}
     out = []
     for name, sw in sorted(site.switches.items()):
         tid = f"{site.id}/{name}"

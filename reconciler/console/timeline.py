@@ -51,8 +51,8 @@ def occupancy_spans(o: Occupancy, c: Contract) -> list[tuple[dt.date, dt.date | 
 
 def site_spans(estate: Estate, site: str) -> list[Span]:
     out: list[Span] = []
-    for occ in estate.occupiers.values():
-        for c in occ.contracts:
+    for occ, _first in estate.contracts_by_site().get(site, []):
+        for c in occ.contracts:  # every contract there, not only the first
             if c.site != site:
                 continue
             for o in c.occupancies:

@@ -78,7 +78,8 @@
     window.addEventListener("hashchange", function () { select(fromHash(), false); });
     select(fromHash(), false);
     var t = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (t && t.scrollIntoView) { t.scrollIntoView(); }
+    if (t && panels.indexOf(t) < 0 && t.scrollIntoView) { t.scrollIntoView(); }  // inside a tab
+    else if (t) { window.scrollTo(0, 0); }
   }
 
   /* ---- Floor plans with a date control (site page) ---- */
@@ -124,6 +125,9 @@
       range.value = String(daysBetween(data.min, day));
       range.setAttribute("aria-valuetext", longDay(day));
       label.textContent = longDay(day);
+      var upcoming = data.changes.filter(function (c) { return c > day; })[0];
+      document.getElementById("floor-next").textContent =
+        upcoming ? "; the next change is on " + longDay(upcoming) : "; no later change";
       var url = new URL(location.href);
       if (day === data.at) { url.searchParams.delete("on"); } else { url.searchParams.set("on", day); }
       history.replaceState(null, "", url.pathname + url.search + url.hash);
