@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -102,7 +103,12 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
         s = estate.sites.get(site_id)
         return s.drift_action(kind) if s is not None else "report"
 
-    report = classify(plan, policy, earlier_variants(earlier), window)
+    def write_only(target_id: str) -> Mapping[str, frozenset[str]]:
+        spec = desired.targets.get(target_id)
+        cls = TARGETS.get(spec.platform) if spec is not None else None
+        return getattr(cls, "write_only", {}) if cls is not None else {}
+
+    report = classify(plan, policy, earlier_variants(earlier), window, write_only)
     fix = correction_plan(plan, report)
     failed: set[str] = set()
     applied = False

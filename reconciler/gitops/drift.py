@@ -100,7 +100,24 @@ def is_scheduled(c: Change, variants: Variants, days: int) -> bool:
     return any(_same(c.before, v, c.fields) for v in seen)
 
 
-def classify(plan: Plan, policy: PolicyOf, variants: Variants, days: int) -> DriftReport:
+REDACTED = "***"
+WriteOnly = Callable[[str], Mapping[str, frozenset[str]]]  # target id -> kind -> fields
+
+
+def redacted(c: Change, hide: frozenset[str]) -> Change:
+    """The change with write-only values (keys, passwords) replaced, for reports."""
+    if not hide:
+        return c
+
+    def mask(attrs: Attrs | None) -> Attrs | None:
+        return None if attrs is None else {k: (REDACTED if k in hide and v is not None else v)
+                                           for k, v in attrs.items()}
+
+    return replace(c, before=mask(c.before), after=mask(c.after))
+
+
+def classify(plan: Plan, policy: PolicyOf, variants: Variants, days: int,
+             write_only: WriteOnly | None = None) -> DriftReport:
     report = DriftReport(plan.at, errors=list(plan.errors), refusals=list(plan.refusals),
                          notes=list(plan.notes),
                          sites=sorted({tp.spec.site for tp in plan.targets}))
@@ -110,7 +127,9 @@ def classify(plan: Plan, policy: PolicyOf, variants: Variants, days: int) -> Dri
                 action: Action = "scheduled"
             else:
                 action = policy(tp.spec.site, c.kind)  # type: ignore[assignment]
-            report.items.append(DriftItem(c, tp.spec.site, action,
+            # Reports are printed and uploaded: a live key never goes into one.
+            hide = write_only(tp.target).get(c.kind, frozenset()) if write_only else frozenset()
+            report.items.append(DriftItem(redacted(c, hide), tp.spec.site, action,
                                           "ignored" if action == "ignore" else "pending"))
     return report
 
