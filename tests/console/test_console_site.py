@@ -194,3 +194,28 @@ def test_a_folder_that_is_not_a_console_is_never_replaced(tmp_path: Path, cli: A
     (out / "stale.html").write_text("old")
     assert cli("console", "build", "--repo", str(estate_dir), "--out", str(out)).exit_code == 0
     assert not (out / "stale.html").exists()  # a rebuild publishes nothing stale
+
+
+def test_serve_refuses_a_folder_without_a_console(tmp_path: Path, cli: Any) -> None:
+    res = cli("console", "serve", "--no-build", "--out", str(tmp_path / "nothing"))
+    assert res.exit_code == 1 and "build it first" in res.output
+
+
+def test_the_preview_server_listens_on_loopback_only(built: Built) -> None:
+    from urllib.request import urlopen
+
+    from reconciler.console.serve import make_server
+
+    with make_server(built.out) as server:
+        host, port = server.server_address[:2]
+        assert host == "127.0.0.1"
+        import threading
+
+        t = threading.Thread(target=server.serve_forever, daemon=True)
+        t.start()
+        try:
+            with urlopen(f"http://127.0.0.1:{port}/index.html", timeout=10) as r:  # noqa: S310
+                assert r.status == 200 and b"Estate" in r.read()
+        finally:
+            server.shutdown()
+            t.join(timeout=5)
