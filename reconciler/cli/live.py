@@ -17,6 +17,7 @@ from ..engine.plan import Plan, make_plan
 from ..engine.render_text import render_text
 from ..engine.resources import TargetSpec
 from ..errors import ConfigError, PlanError
+from ..gitops.machine_paths import MachinePaths, scrub_report
 from ..gitops.markdown import render_markdown
 from ..gitops.planning import finish_plan, plan_report, scoped
 from ..gitops.report import PlanReport, render_report_text
@@ -134,10 +135,10 @@ def emit_plan(report: PlanReport, fmt: str, out_file: Path | None, repo: Path) -
     if fmt not in ("json", "text", "markdown"):
         raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
                                  param_hint="--format")
-    if out_file is not None:
+    if out_file is not None:  # apply's input: connection settings kept as they are
         out_file.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
         OUT.info(f"plan saved to {out_file}; apply it with `reconciler apply {out_file}`")
-    shown = report
+    shown = scrub_report(report, MachinePaths(repo.resolve()))
     if fmt == "json":
         OUT.out(json.dumps(shown.to_json(), indent=2))
     elif fmt == "text":
@@ -222,7 +223,7 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
     with safety.locked(sites) as run_journal:
         if plan_file is None:
             plan = plan_desired(repo, estate, desired, scope, creds, allow_offboard)
-            OUT.out(render_text(plan))
+            OUT.out(MachinePaths(repo.resolve()).scrub(render_text(plan)))
         if plan.errors:
             raise PlanError("the plan has targets that could not be read; nothing was applied")
         if plan.refusals:

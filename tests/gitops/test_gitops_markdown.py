@@ -200,3 +200,22 @@ def test_later_dates_in_every_format() -> None:
     assert day["targets"][0]["changes"][0]["site"] == "lon1"
     assert Plan.from_json(data).at == AT  # still the plan apply reads
 
+
+def test_machine_paths_are_taken_out_of_text_and_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import tempfile
+    from pathlib import Path
+
+    from reconciler.gitops.machine_paths import MachinePaths
+
+    repo = tmp_path / "estate"
+    paths = MachinePaths(repo)
+    home = str(Path.home())
+    text = (f"write {repo}/.lab/provisioning/lon1/x.cfg; db {home}/lab.sqlite; "
+            f"ref at {tempfile.gettempdir()}/reconciler-ref-abc; keep {repo}-other and "
+            "provisioning/lon1 and http://10.0.0.1/tmp")
+    out = paths.scrub(text)
+    assert "write ./.lab/provisioning/lon1/x.cfg" in out and "db ~/lab.sqlite" in out
+    assert "$TMPDIR/reconciler-ref-abc" in out
+    assert str(repo) not in out.replace(f"{repo}-other", "") and home + "/" not in out
+    assert "provisioning/lon1 and http://10.0.0.1/tmp" in out
+    assert paths.scrub_data({"a": [f"{repo}/x", 3]}) == {"a": ["./x", 3]}
