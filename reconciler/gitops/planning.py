@@ -11,7 +11,7 @@ from ..engine.plan import Plan
 from ..intent import DesiredState
 from ..model.estate import Estate
 from .attribution import owner_sites
-from .effective import previews
+from .effective import affected_sites, part_of, previews
 from .events import context_events, pr_events
 from .offboard import check_offboarding
 from .repo import EstateRepo
@@ -69,7 +69,9 @@ def plan_report(plan: Plan, head: Estate, scope: Scope | None,
                                 "did not load")
         return report
     files = (scope.base, head, scope.occupiers, scope.site_files)
-    found = previews(scope.base, head, plan.at, pr_events(*files), registry,
-                     keep=scope.universe, context=context_events(*files))
+    sites = affected_sites(*files)
+    found = previews(part_of(scope.base, sites), part_of(head, sites), plan.at,
+                     pr_events(*files), registry, keep=scope.universe,
+                     context=context_events(*files))
     report.previews, report.left_out = found.days, found.left_out
     return report

@@ -182,3 +182,37 @@ def test_events_of_a_new_and_a_deleted_file(estate_git: EstateGit) -> None:
         "zephyr: contract at man1 starts", "zephyr: moves into 1.04 at man1"]
     gone = pr_events(head, load_estate(estate_git.root), {"nobody"}, set())
     assert gone == []
+
+
+@pytest.mark.parametrize("edit", ["onboard", "end", "user"])
+def test_previews_of_the_affected_sites_equal_those_of_the_whole_estate(
+        estate_git: EstateGit, edit: str) -> None:
+    import json
+
+    from reconciler.gitops.effective import Effect, affected_sites, part_of
+
+    base = load_estate(estate_git.root)
+    if edit == "onboard":
+        estate_git.write("occupiers/zephyr.yaml", ZEPHYR_MAN1)
+        changed = {"zephyr"}
+    elif edit == "end":
+        estate_git.edit("occupiers/northwind-legal.yaml", "    start: 2025-09-01\n",
+                        "    start: 2025-09-01\n    end: 2027-06-30\n"
+                        "    deprovision_on_end: true\n")
+        changed = {"northwind-legal"}
+    else:  # a user at both of acme's sites, home at man1
+        estate_git.edit("occupiers/acme.yaml", "users:\n", "users:\n  - {email: kim@acme.example, "
+                        "name: Kim Lee, wifi_secure: true, home_site: man1}\n")
+        changed = {"acme"}
+    head = load_estate(estate_git.root)
+    sites = affected_sites(base, head, changed, set())
+    assert sites == ({"lon1", "man1"} if edit == "user" else {"man1"})
+    whole, part = Effect(base, head, TARGETS), Effect(part_of(base, sites),
+                                                      part_of(head, sites), TARGETS)
+    seen = 0
+    for day in (AT, ZEPHYR_DAY, D(2027, 7, 1)):
+        full = {json.dumps(c.to_json(), sort_keys=True) for t in whole.on(day) for c in t.changes}
+        assert full == {json.dumps(c.to_json(), sort_keys=True)
+                        for t in part.on(day) for c in t.changes}, (edit, day)
+        seen += len(full)
+    assert seen  # there was an effect to compare
