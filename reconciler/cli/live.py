@@ -17,7 +17,7 @@ from ..engine.plan import Plan, make_plan
 from ..engine.render_text import render_text
 from ..engine.resources import TargetSpec
 from ..errors import ConfigError, PlanError
-from ..gitops.machine_paths import MachinePaths, scrub_report
+from ..gitops.machine_paths import MachinePaths, scrub_report, scrub_saved
 from ..gitops.markdown import render_markdown
 from ..gitops.planning import finish_plan, plan_report, scoped
 from ..gitops.report import PlanReport, render_report_text
@@ -135,10 +135,12 @@ def emit_plan(report: PlanReport, fmt: str, out_file: Path | None, repo: Path) -
     if fmt not in ("json", "text", "markdown"):
         raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
                                  param_hint="--format")
-    if out_file is not None:  # apply's input: connection settings kept as they are
-        out_file.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    paths = MachinePaths(repo.resolve())
+    if out_file is not None:  # apply's input: settings, changes and commands kept exact
+        data = scrub_saved(report.to_json(), paths)
+        out_file.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         OUT.info(f"plan saved to {out_file}; apply it with `reconciler apply {out_file}`")
-    shown = scrub_report(report, MachinePaths(repo.resolve()))
+    shown = scrub_report(report, paths)
     if fmt == "json":
         OUT.out(json.dumps(shown.to_json(), indent=2))
     elif fmt == "text":

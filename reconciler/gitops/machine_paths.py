@@ -81,3 +81,19 @@ def scrub_report(report: PlanReport, paths: MachinePaths) -> PlanReport:
                                     for t in p.targets]) for p in report.previews]
     return replace(report, live=live, previews=previews,
                    notes=[paths.scrub(n) for n in report.notes])
+
+
+# What apply reads from a saved plan (connection settings, changes, commands) stays exact;
+# everything else in it is for people and is scrubbed like any rendering.
+SAVED_FOR_PEOPLE = ("notes", "errors", "refusals", "by_occupier", "effective_dates")
+
+
+def scrub_saved(data: dict[str, Any], paths: MachinePaths) -> dict[str, Any]:
+    """A saved plan (`--out`) with the machine's folders out of its notes and messages."""
+    out = dict(data)
+    for key in SAVED_FOR_PEOPLE:
+        if key in out:
+            out[key] = paths.scrub_data(out[key])
+    out["targets"] = [{**t, "error": paths.scrub_data(t.get("error"))}
+                      for t in out.get("targets", [])]
+    return out

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from reconciler.engine.plan import Plan
 from tests.gitops.conftest import ZEPHYR_MAN1, EstateGit
 
 if TYPE_CHECKING:
@@ -47,8 +48,13 @@ def test_a_pull_request_plan_shows_no_path_of_the_machine(lab_estate: LabEstate,
     for fmt, out in shown.items():
         for path in machine:
             assert path not in out, (fmt, path)
-    # The path was there to leak: apply's own input keeps it, to reach the lab's files.
-    assert str(lab_estate.root) in saved.read_text()
+    # The path was there to leak: apply's own input keeps it where apply reads it (the
+    # lab's files), and only there.
+    kept = json.loads(saved.read_text())
+    assert str(lab_estate.root) in json.dumps(kept["targets"])
+    assert not any(path in json.dumps({k: v for k, v in kept.items() if k != "targets"})
+                   for path in machine)
+    assert Plan.from_json(kept).changes == Plan.from_json(json.loads(shown["json"])).changes
     md = shown["markdown"]
     assert "write ./.lab/provisioning/lon1/805ec0123499.cfg" in md
     assert "- **acme** at lon1: + desk phone 805ec0123499" in md
