@@ -343,6 +343,11 @@ def _interface_command(cfg: IosConfig, i: Interface, key: str, args: list[Any]) 
         i.shutdown = not negate
     elif key == "ip address <ip> <ip>":
         i.ip_address, i.no_ip_address = f"{args[0]} {args[1]}", False
+    elif key == "ip helper-address <ip>":
+        if args[0] not in i.helpers:
+            i.helpers.append(args[0])
+    elif key.startswith("no ip helper-address"):
+        i.helpers = [h for h in i.helpers if args and h != args[0]]
     elif key == "no ip address":
         i.ip_address, i.no_ip_address = None, True
     elif key.startswith(("spanning-tree", "no spanning-tree")):

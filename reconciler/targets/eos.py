@@ -21,14 +21,16 @@ from ..engine.resources import Change, Resource, TargetSpec
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import (
     ConfigError,
+    ParseError,
     TargetAuthError,
     TargetError,
     TargetRejected,
     TargetUnavailable,
+    UnreadableConfig,
 )
+from ..switching.resources import SWITCH_KIND_ORDER, resources_from_state
 from ._render import render_changes
-from ._switch import SWITCH_KIND_ORDER, resources_from_inspect
-from .eos_parse import parse_running_config, to_inspect_json
+from .eos_parse import parse_running_config
 
 
 class EosSettings(BaseModel):
@@ -90,11 +92,12 @@ class EosTarget(BaseTarget):
     def read(self) -> list[Resource]:
         out = self._run(["show running-config"], encoding="text")
         self.running_config = str(out[0].get("output", ""))
-        cfg = parse_running_config(self.running_config)
-        parsed = to_inspect_json(cfg)
-        for vid, svi in cfg.svis.items():  # DHCP relay targets, for sites with a DHCP server
-            parsed["svis"][str(vid)]["helpers"] = [h.address for h in svi.helper_addresses]  # type: ignore[typeddict-unknown-key]
-        return resources_from_inspect(self.spec, parsed)
+        try:
+            state = parse_running_config(self.running_config)
+        except ParseError as exc:
+            raise UnreadableConfig(self.spec.id, f"cannot read its running-config: {exc}") \
+                from None
+        return resources_from_state(self.spec, state)
 
     def render(self, changes: Sequence[Change]) -> list[str]:
         return render_changes(self.platform, changes, self.settings.templates_dir)
