@@ -69,6 +69,8 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
         tid = switch_target_id(site.id, name)
         settings = {"host": sw.host, "port": sw.port, "transport": sw.transport,
                     "save_config": sw.save_config, "hostname": name}
+        if sw.model:
+            settings["model"] = sw.model
         scope = {"ports": sorted(p for p, _, _ in ports[name]),
                  "vlan_ranges": [[lo, hi]], "site_vlans": sorted(site_vlans),
                  "trunks": list(sw.uplinks), "svi": sw.role == "core",

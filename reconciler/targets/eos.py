@@ -29,7 +29,7 @@ from ..errors import (
     UnreadableConfig,
 )
 from ..switching.resources import SWITCH_KIND_ORDER, resources_from_state
-from ._render import render_changes
+from ._switch_render import render_switch, switch_model
 from .eos_parse import parse_running_config
 
 
@@ -42,6 +42,7 @@ class EosSettings(BaseModel):
     save_config: bool = True
     timeout: float = 60.0
     templates_dir: str | None = None
+    model: str | None = None  # the hardware model (switching/hardware.yaml), if the site names it
 
 
 class EosTarget(BaseTarget):
@@ -54,6 +55,7 @@ class EosTarget(BaseTarget):
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
         self.settings = EosSettings.model_validate(spec.settings)
+        self.hardware = switch_model(self.platform, spec.id, self.settings.model)
         if credential is None:
             raise ConfigError(f"{spec.id}: an EOS switch needs credentials (username, password)")
         self._username = credential["username"]
@@ -100,7 +102,8 @@ class EosTarget(BaseTarget):
         return resources_from_state(self.spec, state)
 
     def render(self, changes: Sequence[Change]) -> list[str]:
-        return render_changes(self.platform, changes, self.settings.templates_dir)
+        return render_switch(self.platform, changes, self.settings.templates_dir, self.hardware,
+                             self.spec.id)
 
     def apply(self, changes: Sequence[Change]) -> ApplyResult:
         lines = self.render(changes)

@@ -34,7 +34,7 @@ from ..errors import (
     VerifyError,
 )
 from ..switching.resources import SWITCH_KIND_ORDER, resources_from_state
-from ._render import render_changes
+from ._switch_render import render_switch, switch_model
 from .ios_parse import parse_running_config, parse_show_vlan, vlans_from_show_vlan
 
 # What IOS answers when it refuses a line (informational `% Access VLAN does not exist.
@@ -53,6 +53,7 @@ class IosSettings(BaseModel):
     save_config: bool = True
     timeout: float = 30.0
     templates_dir: str | None = None
+    model: str | None = None  # the hardware model (switching/hardware.yaml), if the site names it
     fast_cli: bool = True
     delay_factor: float = 0.1  # netmiko global_delay_factor: the lab and modern IOS are quick
 
@@ -67,6 +68,7 @@ class IosTarget(BaseTarget):
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
         self.settings = IosSettings.model_validate(spec.settings)
+        self.hardware = switch_model(self.platform, spec.id, self.settings.model)
         if credential is None:
             raise ConfigError(f"{spec.id}: an IOS switch needs credentials (username, password)")
         self._username = credential["username"]
@@ -173,8 +175,8 @@ class IosTarget(BaseTarget):
         return list(self._live)
 
     def render(self, changes: Sequence[Change]) -> list[str]:
-        return [ln.strip() for ln in
-                render_changes(self.platform, changes, self.settings.templates_dir)]
+        return [ln.strip() for ln in render_switch(
+            self.platform, changes, self.settings.templates_dir, self.hardware, self.spec.id)]
 
     def apply(self, changes: Sequence[Change]) -> ApplyResult:
         lines = self.render(changes)
