@@ -88,6 +88,7 @@ def inspect_cmd(platform: Annotated[str, typer.Option("--platform", help="arista
 
     A line it cannot read is reported as FILE:LINE:COL with the rule, exit code 1.
     """
+    from ..switching.blocks import decode_config
     from ..switching.view import inspect_view
     from ..targets.inspect import PARSERS
 
@@ -95,7 +96,7 @@ def inspect_cmd(platform: Annotated[str, typer.Option("--platform", help="arista
     if parser is None:
         raise ConfigError(f"inspect supports {', '.join(sorted(PARSERS))}, not {platform!r}")
     try:
-        text = running_config.read_text(encoding="utf-8", errors="replace")
+        text = decode_config(running_config.read_bytes())
     except OSError as exc:
         raise ConfigError(f"cannot read {running_config}: {exc.strerror}") from None
     if fmt != "json":

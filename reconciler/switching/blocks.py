@@ -15,6 +15,7 @@ ends, or a top-level line that is not a command (an error message, JSON, a caret
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -28,7 +29,10 @@ _CONTROL_RE = re.compile(r"[\x00-\x02\x04-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EOS_BANNER_RE = re.compile(r"banner\s+(?:login|motd)\s*")
 _IOS_BANNER_RE = re.compile(r"banner\s+[a-z-]+\s+(\S)")
 _PREAMBLE_RE = re.compile(r"(?:Building configuration\.\.\.|Current configuration\s*:.*"
-                          r"|Using \d+ out of \d+ bytes.*)")
+                          r"|Using \d+ out of \d+ bytes.*"
+                          r"|[A-Za-z0-9._-]*#\s*sh(?:ow)?\s+run\S*(?:\s.*)?)")  # the prompt and command
+# IOS shows the ETX that delimits free text (banners, a line's vacant-message) as `^C`.
+_ETX = ("^C", "\x03")
 # A top-level command starts with a letter (IOS and EOS keywords all do).
 _COMMAND_RE = re.compile(r"[A-Za-z]")
 
@@ -42,9 +46,30 @@ class Block:
     number: int = field(default=0, compare=False)
 
 
-def read_blocks(text: str, source: str = "running-config", *,
-                banners: BannerStyle = "eos") -> list[Block]:
-    """The indentation tree of `text`; ParseError (naming the line) when it is not config."""
+def decode_config(data: bytes) -> str:
+    """A saved config file's bytes as text: UTF-8, UTF-16 (with or without a BOM, as
+    Windows tools save it), else Latin-1 (an old file with a non-breaking space)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    head = data[:400]
+    if len(head) >= 8 and head[1::2].count(0) * 2 > len(head[1::2]) and 0 not in head[0::2]:
+        return data.decode("utf-16-le", errors="replace")
+    if len(head) >= 8 and head[0::2].count(0) * 2 > len(head[0::2]) and 0 not in head[1::2]:
+        return data.decode("utf-16-be", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def read_blocks(text: str, source: str = "running-config", *, banners: BannerStyle = "eos",
+                sections: tuple[str, ...] = ()) -> list[Block]:
+    """The indentation tree of `text`; ParseError (naming the line) when it is not config.
+
+    `sections` are top-level-only keywords: such a header indented by one space inside a
+    section of the same keyword (old IOS prints `!` then ` interface Fa0/6`) starts a new
+    top-level section instead of nesting in the previous one.
+    """
     roots: list[Block] = []
     # Open headers: (indent, line, number, finished children). A header is frozen when it is
     # closed, so deep nesting costs no recursion.
@@ -79,11 +104,16 @@ def read_blocks(text: str, source: str = "running-config", *,
             if not _COMMAND_RE.match(stripped):
                 raise ParseError(source, number, 1, "config-syntax",
                                  f"{_short(stripped)!r} is not a configuration command")
+        if (indent == 1 and stack and stripped.split()[0] in sections
+                and stack[0][1].split()[0] == stripped.split()[0]):
+            indent = 0  # a sibling of the section it sits in, not a child
         while stack and stack[-1][0] >= indent:
             close()
         stack.append((indent, stripped, number, []))
-        if indent == 0:
-            ending = _body_end(stripped, banners)
+        ending = _body_end(stripped, banners) if indent == 0 else None
+        if ending is None and banners == "ios":
+            ending = _etx_text(stripped)  # `vacant-message ^C` inside a line section
+        if ending is not None:
             opened = number
     if ending is not None:
         what = "macro" if ending == "@" else "banner"
@@ -107,6 +137,14 @@ def _body_end(line: str, banners: BannerStyle) -> str | None:
     delim = "^C" if rest.startswith("^C") else rest[0]
     # `banner motd ^CText^C` opens and closes on one line.
     return None if delim in rest[len(delim):] else delim
+
+
+def _etx_text(line: str) -> str | None:
+    """An ETX-delimited text that `line` opens and does not close, at any depth."""
+    for etx in _ETX:
+        if line.count(etx) % 2 == 1:
+            return etx
+    return None
 
 
 def _ends(stripped: str, ending: str) -> bool:

@@ -94,6 +94,9 @@ class _Reader(LineReader):
             st.allowed = None
         elif key.startswith("switchport phone vlan"):
             st.phone_vlan = None
+        elif key.startswith("switchport trunk group"):
+            group = " ".join(words[3:])
+            st.trunk_groups = [g for g in st.trunk_groups if group and g != group]
 
     def line(self, st: _If, line: Block) -> None:
         text = line.line

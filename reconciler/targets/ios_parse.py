@@ -42,6 +42,7 @@ _SVI_RE = re.compile(r"vlan(\d{1,4})", re.IGNORECASE)
 _ROUTED_TYPES = ("loopback", "tunnel", "null", "mgmt", "management", "bdi", "dialer",
                  "virtual-template", "bvi", "nve", "vasi")
 _NO_VOICE = ("dot1p", "untagged", "none")
+_DYNAMIC = ("dhcp", "negotiated", "pool")
 DEFAULT_VLAN_NAMES = {1: "default", 1002: "fddi-default", 1003: "token-ring-default",
                       1004: "fddinet-default", 1005: "trnet-default"}
 
@@ -126,7 +127,8 @@ class _Reader(LineReader):
         secondary = words[-1] == "secondary"
         addr = self.ipv4(line, words[:-1] if secondary else words)
         if addr is None:
-            st.dynamic_address = True  # dhcp, negotiated, pool: no static address
+            # dhcp, negotiated, pool: routed, no static address (anything else: not ours)
+            st.dynamic_address = st.dynamic_address or words[0] in _DYNAMIC
             return
         if secondary:
             st.secondaries.append(addr)
@@ -145,8 +147,10 @@ class _Reader(LineReader):
         return HelperAddress(words[0], vrf)
 
     def vlans(self, out: dict[int, Vlan], block: Block, spec: str) -> None:
-        ids = self.vlan_list(block, spec)
-        name = None
+        """`vlan 10,20-22` with ` name X` below, or the one-line `vlan 10 name X`."""
+        words = spec.split()
+        ids = self.vlan_list(block, words[0])
+        name = " ".join(words[2:]) or None if words[1:2] == ["name"] else None
         for child in block.children:
             words = child.line.split()
             if words[0] == "name" and len(words) > 1:
@@ -193,7 +197,7 @@ def parse_running_config(text: str, source: str = "running-config") -> SwitchSta
     hostname: str | None = None
     vlans: dict[int, Vlan] = {}
     interfaces: dict[str, _If] = {}
-    for block in read_blocks(text, source, banners="ios"):
+    for block in read_blocks(text, source, banners="ios", sections=("interface",)):
         keyword, _, rest = block.line.partition(" ")
         rest = rest.strip()
         if keyword == "hostname" and rest:

@@ -239,3 +239,89 @@ def test_inspect_cli_reads_every_real_ios_config(cli: Callable[..., Any]) -> Non
     snippet = json.loads(cli("inspect", "--platform", "cisco_ios", "--running-config",
                              files[1], "--format", "json").stdout)
     assert 993 in snippet["ports"]["GigabitEthernet0/3"]["allowed_vlans"]
+
+
+# The shape of a public Catalyst 2950 running-config (IOS 12.0) that made the previous,
+# hier_config-based reader end in `DuplicateChildError: Found a duplicate section:
+# ('interface FastEthernet0/5', 'description')`, with the other quirks real IOS prints.
+CATALYST_2950 = """\
+Building configuration...
+
+Current configuration : 1894 bytes
+!
+version 12.0
+no service pad
+service timestamps debug uptime
+service timestamps log uptime
+no service password-encryption
+!
+hostname sw-2950
+!
+ip subnet-zero
+!
+vlan 20
+ name reception
+vlan 30
+!
+interface FastEthernet0/1
+ description Reception PC
+ switchport access vlan 20
+ !
+ spanning-tree portfast
+!
+interface FastEthernet0/5
+ description
+ switchport access vlan 30
+ description
+ switchport mode access
+!
+ interface FastEthernet0/6
+ description printer room
+ switchport access vlan 30
+ switchport mode access
+ shutdown
+!
+interface GigabitEthernet0/1
+ switchport trunk allowed vlan 1,20,30,101-109,201,203,205,207,209,211,213,215,217
+ switchport trunk allowed vlan add 219,221,223
+ switchport mode trunk
+!
+interface VLAN1
+ ip address 10.0.0.2 255.255.255.0
+ ip helper-address 10.0.0.5
+ no ip route-cache
+!
+ip default-gateway 10.0.0.1
+banner motd ^C
+interface FastEthernet0/9
+ description NOT CONFIG: text of the banner
+ shutdown
+^C
+!
+line con 0
+line vty 0 4
+ login
+line vty 5 15
+ login
+!
+end
+"""
+
+
+def test_catalyst_2950_ios_12_0_quirks() -> None:
+    state = parse_state(CATALYST_2950, "sw-2950.cfg")
+    cfg = inspect_view(state)
+    assert state.hostname == "sw-2950"
+    assert cfg["vlans"] == {"20": {"name": "reception"}, "30": {"name": None}}
+    assert cfg["ports"] == {
+        # `!` inside the section does not end it.
+        "FastEthernet0/1": _port("other", 20, "Reception PC"),
+        # Bare `description` lines, twice: no description.
+        "FastEthernet0/5": _port("access", 30),
+        # A header indented by one space is still its own interface.
+        "FastEthernet0/6": _port("access", 30, "printer room", enabled=False),
+        # A wrapped allowed list is one list.
+        "GigabitEthernet0/1": _port("trunk", 1, allowed=[
+            1, 20, 30, *range(101, 110), *range(201, 224, 2)]),
+    }  # and the banner's `interface FastEthernet0/9` is text, not an interface
+    assert cfg["svis"] == {"1": {"address": "10.0.0.2/24", "helpers": ["10.0.0.5"]}}
