@@ -11,7 +11,7 @@ import re
 
 from ..errors import ParseError
 from .blocks import Block
-from .vlans import expand_vlan_list
+from .vlans import ALL_VLANS, expand_vlan_list
 
 _DIGITS_RE = re.compile(r"[0-9]{1,9}")
 _DOTTED_RE = re.compile(r"[0-9.]+(?:/[0-9]+)?")
@@ -37,6 +37,23 @@ class LineReader:
             return expand_vlan_list(text)
         except ValueError as exc:
             raise self.fail(line, str(exc)) from None
+
+    def allowed(self, line: Block, current: frozenset[int] | None,
+                words: list[str]) -> frozenset[int] | None:
+        """A trunk's allowed VLANs after `switchport trunk allowed vlan <words>`.
+
+        `10,20`, `add 30`, `remove 20`, `except 1`, `all`, `none`; None means ALL, which is
+        what both platforms store when no list is written.
+        """
+        if not words:
+            raise self.fail(line, "no VLAN list")
+        base = ALL_VLANS if current is None else current
+        op, spec = (words[0], words[1:]) if words[0] in ("add", "remove", "except") else (
+            "", words)
+        given = frozenset(self.vlan_list(line, "".join(spec)))
+        result = {"add": base | given, "remove": base - given, "except": ALL_VLANS - given}.get(
+            op, given)
+        return None if result == ALL_VLANS else result
 
     def ipv4(self, line: Block, words: list[str]) -> str | None:
         """"10.0.0.1/24" or "10.0.0.1 255.255.255.0" -> "10.0.0.1/24".

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field, replace
 from ..switching.blocks import Block
 from ..switching.state import HelperAddress, Port, Svi, SwitchState, Vlan
 from ..switching.values import LineReader
-from ..switching.vlans import ALL_VLANS
 from .eos_syntax import interface_type, normalise_interface, parse_blocks
 
 _ROUTED_TYPES = ("Management", "Loopback", "Tunnel")
@@ -59,16 +58,6 @@ class _If:
 
 
 class _Reader(LineReader):
-    def allowed(self, line: Block, current: frozenset[int] | None,
-                words: list[str]) -> frozenset[int] | None:
-        base = ALL_VLANS if current is None else current
-        op, spec = (words[0], words[1:]) if words[0] in ("add", "remove", "except") else (
-            "", words)
-        given = frozenset(self.vlan_list(line, "".join(spec)))
-        result = {"add": base | given, "remove": base - given, "except": ALL_VLANS - given}.get(
-            op, given)
-        return None if result == ALL_VLANS else result
-
     def no(self, st: _If, words: list[str]) -> None:
         """`no X` lines reset X to the EOS default (hier_config remediation files use them)."""
         key = " ".join(words[:4])
@@ -121,7 +110,7 @@ class _Reader(LineReader):
             else:
                 st.native_vlan = self.vlan_id(line, w[4])
         elif w[:4] == ["switchport", "trunk", "allowed", "vlan"]:
-            st.allowed = self.allowed(line, st.allowed, words[4:] or [""])
+            st.allowed = self.allowed(line, st.allowed, words[4:])
         elif w[:3] == ["switchport", "phone", "vlan"]:
             st.phone_vlan = self.vlan_id(line, w[3])
         elif w[:3] == ["switchport", "trunk", "group"] and w[3]:

@@ -36,7 +36,6 @@ from typing import Any
 from ..switching.blocks import Block, read_blocks
 from ..switching.state import HelperAddress, Mode, Port, Svi, SwitchState, Vlan
 from ..switching.values import LineReader
-from ..switching.vlans import ALL_VLANS
 
 _SVI_RE = re.compile(r"vlan(\d{1,4})", re.IGNORECASE)
 _ROUTED_TYPES = ("loopback", "tunnel", "null", "mgmt", "management", "bdi", "dialer",
@@ -69,18 +68,6 @@ class _If:
 
 
 class _Reader(LineReader):
-    def allowed(self, line: Block, current: frozenset[int] | None,
-                words: list[str]) -> frozenset[int] | None:
-        if not words:
-            raise self.fail(line, "no VLAN list")
-        base = ALL_VLANS if current is None else current
-        op, spec = (words[0], words[1:]) if words[0] in ("add", "remove", "except") else (
-            "", words)
-        given = frozenset(self.vlan_list(line, "".join(spec)))
-        result = {"add": base | given, "remove": base - given, "except": ALL_VLANS - given}.get(
-            op, given)
-        return None if result == ALL_VLANS else result
-
     def line(self, st: _If, line: Block) -> None:
         text = line.line
         words = text.split()
