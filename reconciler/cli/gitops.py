@@ -21,6 +21,7 @@ from .common import (
     handle_errors,
     parse_date,
 )
+from .live import report_run
 from .options import (
     AllowMassOpt,
     AllowOffboardOpt,
@@ -67,6 +68,9 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
               allow_offboard: AllowOffboardOpt = None,
               wait: WaitOpt = 0.0, journal: JournalOpt = None,
               allow_mass_change: AllowMassOpt = False, mass_change_share: ShareOpt = 20.0,
+              report_file: Annotated[Path | None, typer.Option(
+                  "--report", help="Also write the report as JSON to FILE (for the console "
+                  "and the workflow's artifact).", metavar="FILE", show_default=False)] = None,
               creds_file: CredOpt = None, endpoints: EndpointsOpt = None) -> None:
     """Find live changes made outside git; correct them or report them per site policy.
 
@@ -80,10 +84,13 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
     if fmt not in ("text", "json", "markdown"):
         raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
                                  param_hint="--format")
-    rec = reconciler(repo, creds_file, endpoints, journal)
+    rec = reconciler(repo, creds_file, endpoints, journal, on_run=report_run)
     report = rec.drift(parse_date(at), tuple(site or ()), tuple(target or ()), window=window,
                        dry_run=dry_run,
                        policy=policy(wait, allow_mass_change, mass_change_share, allow_offboard))
+    if report_file is not None:
+        report_file.write_text(OUT.mask(json.dumps(report.to_json(), indent=2)) + "\n",
+                               encoding="utf-8")
     if fmt == "json":
         OUT.out(json.dumps(report.to_json(), indent=2))
     elif fmt == "markdown":

@@ -15,7 +15,9 @@ from ..engine.apply import RunResult
 from ..engine.plan import Plan
 from ..engine.render_text import render_text
 from ..errors import ConfigError, PlanError
+from ..gitops.machine_paths import MachinePaths, scrub_report, scrub_saved
 from ..gitops.markdown import render_markdown
+from ..gitops.report import PlanReport, render_report_text
 from ..service import ApplyOutcome, PlanRequest
 from .common import (
     EXIT_CHANGES,
@@ -48,20 +50,23 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, mark
                                         case_sensitive=False)]
 
 
-def emit_plan(plan: Plan, fmt: str, out_file: Path | None) -> None:
+def emit_plan(report: PlanReport, fmt: str, out_file: Path | None, repo: Path) -> None:
     fmt = fmt.lower()
     if fmt not in ("json", "text", "markdown"):
         raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
                                  param_hint="--format")
-    if out_file is not None:
-        out_file.write_text(json.dumps(plan.to_json(), indent=2) + "\n", encoding="utf-8")
+    paths = MachinePaths(repo.resolve())
+    if out_file is not None:  # apply's input: settings, changes and commands kept exact
+        data = scrub_saved(report.to_json(), paths)
+        out_file.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         OUT.info(f"plan saved to {out_file}; apply it with `reconciler apply {out_file}`")
+    shown = scrub_report(report, paths)
     if fmt == "json":
-        OUT.out(json.dumps(plan.to_json(), indent=2))
+        OUT.out(json.dumps(shown.to_json(), indent=2))
     elif fmt == "text":
-        OUT.out(render_text(plan))
+        OUT.out(render_report_text(shown))
     else:
-        OUT.out(render_markdown(plan))
+        OUT.out(render_markdown(shown))
 
 
 def _request(at: str | None, site: list[str] | None, target: list[str] | None,
@@ -82,12 +87,14 @@ def plan_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, fmt: FormatOpt = "text
     """Show what apply would change, and what it would refuse.
 
     Exit 0 no changes, 2 changes, 1 error or refused (an occupier's file deleted while
-    its contract is in force, or the blast-radius guard, with the numbers).
+    its contract is in force, or the blast-radius guard, with the numbers). With
+    --changed-since, also the change's effect on each later date it brings.
     """
     rec = reconciler(repo, creds_file, endpoints)
-    plan = rec.plan(_request(at, site, target, changed_since),
-                    policy(0.0, allow_mass_change, mass_change_share, allow_offboard))
-    emit_plan(plan, fmt, out)
+    report = rec.plan_report(_request(at, site, target, changed_since),
+                             policy(0.0, allow_mass_change, mass_change_share, allow_offboard))
+    emit_plan(report, fmt, out, repo)
+    plan = report.live
     if plan.errors or plan.refusals or plan.guard:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_CHANGES if plan.has_changes else EXIT_OK)
@@ -139,8 +146,9 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
     time (a lock under .reconciler/), every run recorded in the journal before anything
     is touched.
     """
+    paths = MachinePaths(repo.resolve())
     rec = reconciler(repo, creds_file, endpoints, journal,
-                     on_plan=lambda plan: OUT.out(render_text(plan)))
+                     on_plan=lambda plan: OUT.out(paths.scrub(render_text(plan))))
     outbox.set_default_dir(rec.repo / "outbox")  # generated keys are mailed from here
     pol = policy(wait, allow_mass_change, mass_change_share, allow_offboard)
     confirm = _confirm(yes)

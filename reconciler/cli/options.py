@@ -30,9 +30,10 @@ ShareOpt = Annotated[float, typer.Option(
     envvar="RECONCILER_MASS_CHANGE_SHARE", metavar="PERCENT")]
 ChangedSinceOpt = Annotated[str | None, typer.Option(
     "--changed-since", help="Only the targets affected by estate files changed since this git "
-    "ref (e.g. origin/main); a changed site file takes the whole site. The blast-radius "
-    "guard judges the change against this ref (else HEAD).", show_default=False,
-    metavar="REF")]
+    "ref (e.g. origin/main); a changed site file takes the whole site. `plan` also previews the "
+    "change's effect on each later date it brings (this estate vs REF on the same day), and "
+    "the blast-radius guard judges the change against this ref (else HEAD).",
+    show_default=False, metavar="REF")]
 AllowOffboardOpt = Annotated[list[str] | None, typer.Option(
     "--allow-offboard", help="Prune the live resources of this occupier although its file was "
     "deleted while a contract is in force (repeatable).", show_default=False, metavar="ID")]
@@ -46,7 +47,7 @@ def policy(wait: float = 0.0, allow_mass_change: bool = False, share_percent: fl
 
 
 def reconciler(repo: Path, creds_file: Path | None, endpoints: Path | None,
-               journal: Path | None = None,
-               on_plan: Callable[[Any], None] | None = None) -> Reconciler:
-    return Reconciler(repo, credentials(creds_file), events=CliEvents(on_plan),
+               journal: Path | None = None, on_plan: Callable[[Any], None] | None = None,
+               on_run: Callable[[Any], None] | None = None) -> Reconciler:
+    return Reconciler(repo, credentials(creds_file), events=CliEvents(on_plan, on_run),
                       endpoints=endpoints, journal=journal)

@@ -35,8 +35,10 @@ def wanted() -> bool:
 class CliEvents:
     """Prints `info` events and draws one bar per `progress-start`..`progress-end`."""
 
-    def __init__(self, on_plan: Callable[[Any], None] | None = None) -> None:
+    def __init__(self, on_plan: Callable[[Any], None] | None = None,
+                 on_run: Callable[[Any], None] | None = None) -> None:
         self.on_plan = on_plan
+        self.on_run = on_run
         self._bar: Progress | None = None
         self._task: Any = None
         self._failed = 0
@@ -46,6 +48,8 @@ class CliEvents:
             OUT.info(event.message)
         elif event.kind == "plan" and self.on_plan is not None:
             self.on_plan(event.data["plan"])
+        elif event.kind == "run" and self.on_run is not None:
+            self.on_run(event.data["run"])
         elif event.kind == "progress-start":
             self._start(int(event.data.get("total", 0)), event.message)
         elif event.kind == "progress" and self._bar is not None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from ..lab.ios_cli import DEFAULT_MODEL
 from ..model.base import Platform
 from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
@@ -44,6 +45,10 @@ def eos_seed(site: Site, name: str, username: str, password: str) -> tuple[str, 
     nums = [int(m.group(1)) for n in [*access, *sw.uplinks]
             if (m := re.fullmatch(r"Ethernet(\d+)", n))]
     ports = max([48 if sw.role == "access" else 8, *nums])
+    hw = sw.hardware()
+    # A named model brings its own front panel; otherwise Ethernet1..N as the site needs.
+    names = ([p for p in hw.member_ports() if p != "Management1"] if hw
+             else [f"Ethernet{n}" for n in range(1, ports + 1)])
     host, gw = _mgmt(sw.host)
     from ..lab.eos_device import default_config_text
 
@@ -52,7 +57,8 @@ def eos_seed(site: Site, name: str, username: str, password: str) -> tuple[str, 
                    if ln.startswith("username "))
     text = environment().get_template("lab/arista_eos.j2").render(
         hostname=name, username=username, password_line=pw_line.split(" secret ", 1)[1],
-        ports=ports, uplinks=set(sw.uplinks), access_ports=set(access), core=sw.role == "core",
+        interfaces=names, model=sw.model or "vEOS-lab", uplinks=set(sw.uplinks),
+        access_ports=set(access), core=sw.role == "core",
         mgmt_address=host, mgmt_gateway=gw)
     return text + "\n", ports
 
@@ -61,16 +67,22 @@ def ios_seed(site: Site, name: str, username: str, password: str) -> tuple[str, 
     """The seed running-config of one lab switch and its number of access ports."""
     sw = site.switches[name]
     access = _access_ports(site, name)
-    # A 48-port stack member with 4 uplinks, plus whatever the site names beyond that.
+    hw = sw.hardware()
+    # A named model brings its own front panel (stack member 1). Otherwise a 48-port
+    # member with 4 uplinks, plus whatever the site names beyond that.
     ports = max([48, *(int(m[3]) for i in access if (m := _IF_RE.fullmatch(i))
                        and m[1] == "GigabitEthernet" and m[2] == "1/0/")])
-    interfaces = {f"GigabitEthernet1/0/{n}" for n in range(1, ports + 1)}
-    interfaces |= {f"GigabitEthernet1/1/{n}" for n in range(1, 5)}
+    if hw is not None:
+        interfaces = {p for p in hw.member_ports() if "/" in p}  # not the management port
+    else:
+        interfaces = {f"GigabitEthernet1/0/{n}" for n in range(1, ports + 1)}
+        interfaces |= {f"GigabitEthernet1/1/{n}" for n in range(1, 5)}
     interfaces |= {*access, *sw.uplinks}
     host, gw = _mgmt(sw.host)
     digest = hashlib.sha256(f"lab:{password}".encode()).hexdigest()[:22]
     text = environment().get_template("lab/cisco_ios.j2").render(
         hostname=name, username=username, secret_hash=f"$1$lab0${digest}",
+        model=(sw.model or DEFAULT_MODEL).lower(),
         interfaces=sorted(interfaces, key=_natural), uplinks=set(sw.uplinks),
         access_ports=set(access), mgmt_address=host, mgmt_gateway=gw)
     return text, ports
@@ -87,8 +99,11 @@ def plan_lab_switches(estate: Estate, plan: LabPlan, platform: Platform, kind: s
             cred = plan.secret_for(sw.credentials, username="admin")
             text, ports = seed(site, name, cred["username"], cred["password"])
             tid = f"{site.id}/{name}"
-            devices.append({"name": tid, "hostname": name, "username": cred["username"],
-                            "password": cred["password"], "seed_config": text, "ports": ports})
+            device = {"name": tid, "hostname": name, "username": cred["username"],
+                      "password": cred["password"], "seed_config": text, "ports": ports}
+            if sw.model:  # the emulator plays that model: its ports, what it refuses
+                device["model"] = sw.model
+            devices.append(device)
             plan.targets[tid] = tid
     if devices:
         plan.components.append({"kind": kind, "devices": devices})

@@ -140,6 +140,7 @@ class Session:
             "applied": [r.target for r in result.results if not r.failed and not r.rolled_back],
             "failed": {r.target: r.error_text for r in result.failed_targets},
             "restored": result.restored, "restore_failed": result.restore_failed})
+        self.events(Event("run", "", {"run": result}))
         return result
 
 

@@ -10,6 +10,7 @@ before/after, preflight, waves, verify, persist, rollback.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..engine.plan import render_commands
@@ -34,7 +35,12 @@ def drift(rec: Reconciler, s: Session, desired: Desired, window: int, dry_run: b
         site = estate.sites.get(site_id)
         return site.drift_action(kind) if site is not None else "report"
 
-    report = classify(plan, site_policy, earlier_variants(earlier), window)
+    def write_only(target_id: str) -> Mapping[str, frozenset[str]]:
+        tp = next((t for t in plan.targets if t.target == target_id), None)
+        cls = rec.registry.get(tp.spec.platform) if tp is not None else None
+        return dict(getattr(cls, "write_only", {}))
+
+    report = classify(plan, site_policy, earlier_variants(earlier), window, write_only)
     report.refusals = []  # apply says what it refuses, as for any other run
     fix = correction_plan(plan, report)
     failed: set[str] = set()

@@ -5,7 +5,8 @@ collect them. Events are data: a kind, a message for people, and fields.
 
 Kinds: `info` (a sentence for the operator), `progress-start` / `progress` /
 `progress-end` (a long run over many targets), `journal` (a journal record as
-written, for a live view of an apply).
+written, for a live view of an apply), `plan` (a plan made for an apply) and `run`
+(the result of a run that changed live systems).
 """
 
 from __future__ import annotations

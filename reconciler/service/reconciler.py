@@ -25,7 +25,8 @@ from ..engine.plan import Plan, TargetClass, make_plan
 from ..engine.resources import TargetSpec
 from ..errors import ConfigError, PlanError, StaleCommandsError
 from ..gitops.drift import DriftReport
-from ..gitops.planning import finish_plan
+from ..gitops.planning import finish_plan, plan_report
+from ..gitops.report import PlanReport
 from ..gitops.scope import Scope
 from ..intent import DesiredState
 from ..model.estate import Estate
@@ -118,6 +119,14 @@ class Reconciler:
         """Read the live systems in scope and diff; the plan says what apply would refuse."""
         return self.plan_desired(self.desired(request.at, request.sites, request.targets,
                                               request.changed_since), policy)
+
+    def plan_report(self, request: PlanRequest = EVERYTHING,
+                    policy: ApplyPolicy = DEFAULT_POLICY) -> PlanReport:
+        """The plan as shown to people: with a git ref, also the change's later dates."""
+        desired = self.desired(request.at, request.sites, request.targets,
+                               request.changed_since)
+        plan = self.plan_desired(desired, policy)
+        return plan_report(plan, desired.estate, desired.scope, self.registry)
 
     def plan_desired(self, desired: Desired, policy: ApplyPolicy = DEFAULT_POLICY) -> Plan:
         state = DesiredState(desired.at, {t: self._spec(s) for t, s in desired.state.targets.items()},

@@ -18,8 +18,8 @@ from typing import Any
 import jinja2
 
 from ..engine.resources import Change
+from ..switching.vlans import compress_vlan_list
 from ..templates_dir import BUILTIN_TEMPLATES
-from .eos_syntax import compress_vlan_list
 
 
 def _vlanlist(values: Iterable[int]) -> str:

@@ -22,20 +22,22 @@ from ..engine.resources import Change, Resource, TargetSpec
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import (
     ConfigError,
+    ParseError,
     TargetAuthError,
     TargetError,
     TargetRejected,
     TargetUnavailable,
+    UnreadableConfig,
 )
-from ._render import render_changes
-from ._switch import (
+from ..switching.resources import (
     SWITCH_GUARDED_ENTRIES,
     SWITCH_GUARDED_KINDS,
     SWITCH_GUARDED_SITEWIDE,
     SWITCH_KIND_ORDER,
-    resources_from_inspect,
+    resources_from_state,
 )
-from .eos_parse import parse_running_config, to_inspect_json
+from ._switch_render import render_switch, switch_model
+from .eos_parse import parse_running_config
 
 
 class EosSettings(BaseModel):
@@ -47,6 +49,7 @@ class EosSettings(BaseModel):
     save_config: bool = True
     timeout: float = 60.0
     templates_dir: str | None = None
+    model: str | None = None  # the hardware model (switching/hardware.yaml), if the site names it
 
 
 class EosTarget(BaseTarget):
@@ -62,6 +65,7 @@ class EosTarget(BaseTarget):
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
         self.settings = EosSettings.model_validate(spec.settings)
+        self.hardware = switch_model(self.platform, spec.id, self.settings.model)
         if credential is None:
             raise ConfigError(f"{spec.id}: an EOS switch needs credentials (username, password)")
         self._username = credential["username"]
@@ -100,16 +104,17 @@ class EosTarget(BaseTarget):
     def read(self) -> list[Resource]:
         out = self._run(["show running-config"], encoding="text")
         self.running_config = str(out[0].get("output", ""))
-        cfg = parse_running_config(self.running_config)
-        parsed = to_inspect_json(cfg)
-        for vid, svi in cfg.svis.items():  # DHCP relay targets, for sites with a DHCP server
-            parsed["svis"][str(vid)]["helpers"] = [h.address for h in svi.helper_addresses]  # type: ignore[typeddict-unknown-key]
-        return resources_from_inspect(self.spec, parsed)
+        try:
+            state = parse_running_config(self.running_config)
+        except ParseError as exc:
+            raise UnreadableConfig(self.spec.id, f"cannot read its running-config: {exc}") \
+                from None
+        return resources_from_state(self.spec, state)
 
     def render(self, changes: Sequence[Change]) -> list[str]:
         """The lines as eAPI receives them (EOS ignores the indentation a template shows)."""
-        return [ln.strip() for ln in
-                render_changes(self.platform, changes, self.settings.templates_dir)]
+        return [ln.strip() for ln in render_switch(
+            self.platform, changes, self.settings.templates_dir, self.hardware, self.spec.id)]
 
     def apply(self, changes: Sequence[Change],
               commands: Sequence[str] | None = None) -> ApplyResult:
