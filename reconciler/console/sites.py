@@ -7,6 +7,7 @@ import math
 import re
 from typing import Any
 
+from ..engine.resources import is_occupier
 from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
 from ..reports.render import port_ranges
@@ -147,8 +148,9 @@ def port_map(data: ConsoleData, site: Site, colours: dict[str, int]) -> list[dic
         for r in data.switches.resources.get(tid, []):
             if r.kind == "port":
                 space_id, role = where.get((name, r.key), ("", "data"))
+                occ = r.owner if is_occupier(r.owner) else None  # else vacant: the site's
                 ports.append({"port": r.key, "space": space_id, "role": role,
-                              "occupier": r.owner, "occupier_name": names.get(r.owner or ""),
+                              "occupier": occ, "occupier_name": names.get(occ or ""),
                               "vlan": r.attrs.get("vlan"), "voice_vlan": r.attrs.get("voice_vlan"),
                               "enabled": r.attrs.get("enabled")})
             elif r.kind == "trunk":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine.journal import RunRecord
+from ..engine.resources import is_occupier
 from .data import ConsoleData, DriftFile
 
 RECENT_RUNS = 5
@@ -37,8 +38,10 @@ def drift_view(f: DriftFile) -> dict[str, Any]:
     return {"source": f.source, "at": r.get("at"), "created_at": r.get("created_at"),
             "state": state, "word": word, "counts": counts, "problems": problems,
             "failed": failed,
-            "items": [{k: i.get(k) for k in ("target", "owner", "op", "kind", "key", "fields",
-                                              "action", "result")} for i in items[:DRIFT_ITEMS]],
+            "items": [{k: i.get(k) for k in ("target", "op", "kind", "key", "fields",
+                                              "action", "result")}
+                      | {"owner": i.get("owner") if is_occupier(i.get("owner")) else None}
+                      for i in items[:DRIFT_ITEMS]],
             "more": max(0, len(items) - DRIFT_ITEMS)}
 
 

@@ -60,7 +60,8 @@ def test_an_operator_template_cannot_smuggle_a_refused_line(tmp_path: Path) -> N
     with pytest.raises(TargetRejected, match=r"a DCS-7050SX3-48YC8 refuses 'poe disabled' "
                        r"\(it has no PoE hardware\)"):
         _target("arista_eos", "DCS-7050SX3-48YC8", str(tmp_path)).render([change])
-    assert "   poe disabled" in _target("arista_eos", "CCS-720XP-48ZC2",
+    # EOS commands are what eAPI receives: the template's indentation is not sent.
+    assert "poe disabled" in _target("arista_eos", "CCS-720XP-48ZC2",
                                      str(tmp_path)).render([change])
 
 
