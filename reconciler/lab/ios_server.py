@@ -22,6 +22,9 @@ import asyncssh
 from reconciler.lab.ios_cli import IosDevice, Session
 
 Json = dict[str, Any]
+# netmiko settings a client may use against these switches: they answer at once, so the
+# lab's endpoints file opts into them (a real switch keeps netmiko's safe defaults).
+LAB_CLIENT_SETTINGS: Json = {"fast_cli": True, "delay_factor": 0.1}
 
 
 @dataclass
@@ -204,7 +207,7 @@ class IosLab:
         out: dict[str, Json] = {}
         for name in self._servers:
             host, port = self.address(name)
-            out[name] = {"host": host, "port": port, "transport": "ssh"}
+            out[name] = {"host": host, "port": port, "transport": "ssh", **LAB_CLIENT_SETTINGS}
         return out
 
     @classmethod
