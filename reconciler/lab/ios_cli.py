@@ -7,6 +7,7 @@ Configuration commands change the running-config at once, as on IOS (no sessions
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,18 @@ from typing import Any
 from reconciler.lab.counters import Counters
 from reconciler.lab.faults import Drop, Faults
 from reconciler.lab.ios_config import DEFAULT_VLANS, Interface, IosConfig, parse_config
+from reconciler.lab.ios_exec import (
+    EXEC_EXTRA,
+    GLOBAL_EXTRA,
+    PRIV_EXTRA,
+    Ask,
+    Exec,
+    apply_pipe,
+    set_global_line,
+    split_pipe,
+    tcl_line,
+)
+from reconciler.lab.ios_flash import Flash
 from reconciler.lab.ios_grammar import (
     EXEC,
     GLOBAL,
@@ -24,6 +37,7 @@ from reconciler.lab.ios_grammar import (
     CliError,
     Pattern,
     match,
+    normalise_interface,
 )
 from reconciler.lab.ios_show import (
     show_interfaces_switchport,
@@ -66,6 +80,7 @@ class IosDevice:
         self.config_lines: list[str] = []  # every line entered in configuration mode
         self.running = IosConfig()
         self.startup = IosConfig()
+        self.flash = Flash()
         self.reset()
 
     def reset(self) -> None:
@@ -99,6 +114,7 @@ class Reply:
     close: bool = False
     drop: bool = False
     ask_password: bool = False
+    ask: Ask | None = None  # a question to answer before the command acts
 
 
 class Session:
@@ -106,21 +122,32 @@ class Session:
 
     def __init__(self, device: IosDevice) -> None:
         self.device = device
-        self.mode = "exec"  # exec | priv | config | if | vlan
+        self.mode = "exec"  # exec | priv | config | if | vlan | tcl
         self.iface: str | None = None
+        self.ifaces: list[str] = []  # `interface range`: every interface of the range
         self.vlan_ids: list[int] = []
         self._line = ""  # the line being run, for the caret of a refused argument
+        self.extra = Exec(self)
+        self.tcl_buffer: list[str] | None = None  # a Tcl statement whose braces are open
+        self.tcl_files: list[tuple[str, str]] = []  # written when tclsh is left
 
     def prompt(self) -> str:
         host = self.device.running.hostname
+        if self.mode == "tcl" and self.tcl_buffer is not None:
+            return "+>"
         suffix = {"exec": ">", "priv": "#", "config": "(config)#", "if": "(config-if)#",
-                  "vlan": "(config-vlan)#"}[self.mode]
+                  "vlan": "(config-vlan)#", "tcl": "(tcl)#"}[self.mode]
+        if self.mode == "if" and len(self.ifaces) > 1:
+            suffix = "(config-if-range)#"
         return host + suffix
 
     # ------------------------------------------------------------ entry point
 
     def execute(self, line: str) -> Reply:
         dev = self.device
+        if self.mode == "tcl":
+            with dev.lock:
+                return Reply(tcl_line(self, line) or "")
         if not line.strip():
             return Reply()
         dev.counters.command(line)
@@ -160,19 +187,46 @@ class Session:
                 return self._sub(key, args)
             except CliError as exc:
                 try:  # IOS falls back to global configuration for a global command
-                    key, args = match(GLOBAL, line)
+                    key, args = match(GLOBAL + GLOBAL_EXTRA, line)
                 except CliError:
                     raise exc from None
                 self.mode = "config"
                 return self._global(key, args)
-        key, args = match(GLOBAL, line)
+        key, args = match(GLOBAL + GLOBAL_EXTRA, line)
         return self._global(key, args)
+
+    def replay(self, lines: list[str]) -> str:
+        """Configuration lines from a file (`copy flash:x running-config`); the refusals."""
+        saved, errors = self.mode, []
+        self.mode = "config"
+        try:
+            for line in lines:
+                if line.strip() == "end":
+                    break
+                try:
+                    self._dispatch(line)
+                except CliError as exc:
+                    errors.append(self._error(self.prompt(), exc))
+        finally:
+            self.mode = saved
+        return "".join(errors)
 
     # ------------------------------------------------------------ exec modes
 
-    def _exec(self, line: str) -> Reply:
-        cmds: list[Pattern] = PRIV if self.mode == "priv" else EXEC
+    def _exec(self, full: str) -> Reply:
+        line, filters = split_pipe(full)
+        reply = self._exec_one(line)
+        if filters and not reply.ask:
+            reply.output = apply_pipe(reply.output, filters)
+        return reply
+
+    def _exec_one(self, line: str) -> Reply:
+        extra = PRIV_EXTRA if self.mode == "priv" else EXEC_EXTRA
+        cmds: list[Pattern] = (PRIV if self.mode == "priv" else EXEC) + extra
         key, args = match(cmds, line)
+        if tuple(key.split()) in extra:
+            out = self.extra.run(key, args, line)
+            return Reply(ask=out) if isinstance(out, Ask) else Reply(out)
         cfg = self.device.running
         if key == "enable":
             return Reply() if self.mode == "priv" else Reply(ask_password=True)
@@ -240,6 +294,18 @@ class Session:
         if key == "hostname <word>":
             cfg.hostname = args[0]
             return Reply()
+        if key in ("file prompt quiet", "ip scp server enable"):
+            set_global_line(cfg, key, True)
+            return Reply()
+        if key in ("no file prompt quiet", "no ip scp server enable"):
+            set_global_line(cfg, key[3:], False)
+            return Reply()
+        if key == "interface range <text>":
+            names = interface_range(args[0], cfg)
+            if names is None:
+                raise CliError(INVALID, self._line.lower().find("range") + 6)
+            self.mode, self.iface, self.ifaces = "if", names[0], names
+            return Reply()
         if key == "vlan <vlist>":
             ids = sorted(args[0])
             for vid in ids:
@@ -259,7 +325,7 @@ class Session:
                 words = self._line.split()
                 raise CliError(INVALID, self._line.find(words[-1]) if words else 0)
             cfg.interface(name)
-            self.mode, self.iface = "if", name
+            self.mode, self.iface, self.ifaces = "if", name, [name]
             return Reply()
         if key == "no interface <if>":
             name = args[0]
@@ -278,8 +344,29 @@ class Session:
                     self.device.running.vlans[vid] = args[0] if key == "name <word>" else None
             return Reply()
         assert self.iface is not None
-        return _interface_command(self.device.running, self.device.running.interface(self.iface),
-                                  key, args)
+        out = Reply()
+        for name in self.ifaces or [self.iface]:
+            out = _interface_command(self.device.running, self.device.running.interface(name),
+                                     key, args)
+        return out
+
+
+def interface_range(text: str, cfg: IosConfig) -> list[str] | None:
+    """`Gi1/0/1 - 4 , Gi1/0/7` -> existing interface names (None if any part is invalid)."""
+    names: list[str] = []
+    for part in text.split(","):
+        m = re.fullmatch(r"\s*([A-Za-z-]+\s*[\d/]*?)(\d+)\s*(?:-\s*(\d+))?\s*", part)
+        if not m:
+            return None
+        first = normalise_interface((m[1] + m[2]).replace(" ", ""))
+        if first is None:
+            return None
+        stem = first[: len(first) - len(m[2])]
+        for n in range(int(m[2]), int(m[3] or m[2]) + 1):
+            if f"{stem}{n}" not in cfg.interfaces:
+                return None
+            names.append(f"{stem}{n}")
+    return names or None
 
 
 def _interface_command(cfg: IosConfig, i: Interface, key: str, args: list[Any]) -> Reply:

@@ -92,6 +92,11 @@ async def _shell(device: IosDevice, process: asyncssh.SSHServerProcess[str]) -> 
                 editor.set_echo(True)
                 out.write("\n")
                 reply = session.enable(secret.rstrip("\r\n"))
+            if reply.ask is not None:  # e.g. `Destination filename [startup-config]?`
+                out.write(reply.output + reply.ask.question)
+                answer = await process.stdin.readline()
+                with device.lock:
+                    reply.output = "\n" + reply.ask.then(answer.rstrip("\r\n"))
             out.write(reply.output)
             if reply.close:
                 break
@@ -140,6 +145,7 @@ class IosLab:
         self._servers[name] = await asyncssh.create_server(
             lambda: _Server(device, self._live), spec.host, spec.port, server_host_keys=[_host_key()],
             process_factory=shell, line_editor=True, encoding="utf-8",
+            sftp_factory=device.flash.sftp_factory(), allow_scp=True,
             keepalive_interval=0, login_timeout=30)
 
     def start(self) -> IosLab:
@@ -183,6 +189,8 @@ class IosLab:
             self._servers.clear()
             self._loop = None
             self._thread = None
+            for device in self._devices.values():
+                device.flash.close()
 
     def __enter__(self) -> IosLab:
         return self.start()
