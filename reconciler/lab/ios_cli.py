@@ -46,6 +46,7 @@ from reconciler.lab.ios_show import (
     show_version,
     show_vlan_brief,
 )
+from reconciler.lab.ios_show_if import show_vlan
 
 
 def default_config_text(hostname: str, ports: int = 8, uplinks: int = 2) -> str:
@@ -252,8 +253,10 @@ class Session:
                          f"bytes\n!\n{body}")
         if key == "show startup-config":
             return Reply(show_startup_config(self.device.startup))
-        if key in ("show vlan brief", "show vlan"):
+        if key == "show vlan brief":
             return Reply(show_vlan_brief(cfg))
+        if key == "show vlan":
+            return Reply(show_vlan(cfg, show_vlan_brief(cfg)))
         if key == "show interfaces switchport":
             return Reply(show_interfaces_switchport(cfg))
         if key == "show interfaces <if> switchport":

@@ -236,3 +236,26 @@ HOSTS = ("Default domain is not set\nName/address lookup uses static mappings\n\
          "Codes: UN - unknown, EX - expired, OK - OK, ?? - revalidate\n"
          "       temp - temporary, perm - permanent\n       NA - Not Applicable None - Not defined\n\n"
          "Host                      Port  Flags      Age Type   Address(es)\n")
+
+
+_TYPE_ROWS = {1002: "fddi  101002     1500  -      -      -        -    -        0      0",
+              1003: "tr    101003     1500  -      -      -        -    -        0      0",
+              1004: "fdnet 101004     1500  -      -      -        ieee -        0      0",
+              1005: "trnet 101005     1500  -      -      -        ibm  -        0      0"}
+
+
+def show_vlan(cfg: IosConfig, brief: str) -> str:
+    """`show vlan`: the brief table, then each VLAN's type and MTU, then RSPAN and PVLANs."""
+    rows = [brief.rstrip("\n"), "",
+            "VLAN Type  SAID       MTU   Parent RingNo BridgeNo Stp  BrdgMode Trans1 Trans2",
+            "---- ----- ---------- ----- ------ ------ -------- ---- -------- ------ ------"]
+    for vid in sorted({*cfg.vlans, *DEFAULT_VLANS}):
+        rows.append(f"{vid:<4} " + _TYPE_ROWS.get(
+            vid, f"enet  {100000 + vid:<10} 1500  -      -      -        -    -        0"
+                 "      0"))
+    rows += ["", "Remote SPAN VLANs",
+             "------------------------------------------------------------------------------",
+             "", "", "Primary Secondary Type              Ports",
+             "------- --------- ----------------- ------------------------------------------",
+             ""]
+    return "\n".join(rows) + "\n"
