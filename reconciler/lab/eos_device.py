@@ -14,7 +14,7 @@ from typing import Any
 
 from reconciler.lab.counters import Counters
 from reconciler.lab.eos_cli import Cli, Session
-from reconciler.lab.eos_config import CliError, EosConfig, Marker, incomplete, invalid
+from reconciler.lab.eos_config import CliError, EosConfig, Marker, Raw, incomplete, invalid
 from reconciler.lab.eos_names import BadToken, expand_interfaces, if_type, parse_vlan_list
 from reconciler.lab.eos_parse import parse_config
 from reconciler.lab.eos_quiet import (
@@ -126,8 +126,12 @@ class EosDevice:
 
     def clean_config(self) -> EosConfig:
         """`rollback clean-config`: factory defaults, same hardware ports."""
-        text = ("!\nno aaa root\n!\ntransceiver qsfp default-mode 4x10G\n!\n"
-                "spanning-tree mode mstp\n!\n")
+        # The QSFP default-mode line is printed by models with QSFP ports only: keep it
+        # exactly when this switch prints it, so replacing a config by itself is no change.
+        qsfp = any(isinstance(i, Raw) and i.header.startswith("transceiver qsfp")
+                   for i in self.running.items)
+        text = ("!\nno aaa root\n!\n" + ("transceiver qsfp default-mode 4x10G\n!\n" if qsfp
+                                           else "") + "spanning-tree mode mstp\n!\n")
         for name in self.running.interfaces:
             if if_type(name) in ("Ethernet", "Management"):
                 text += f"interface {name}\n!\n"

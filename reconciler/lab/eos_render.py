@@ -72,6 +72,12 @@ def interface_lines(intf: Interface, all_defaults: bool = False) -> list[str]:
         add(R_HELPER, f"ip helper-address {helper}")
     for extra in intf.extra:
         slots.append((extra.rank, 1, extra.seq, extra.text))
+    if all_defaults and intf.l2:  # spanning-tree edge settings, as `all` prints them
+        extras = [e.text for e in intf.extra]
+        for line, rank in (("no spanning-tree portfast", 200),
+                           ("no spanning-tree bpduguard", 201)):
+            if not any(t.startswith(line[3:]) for t in extras):
+                slots.append((rank, 2, 0, line))
     return [INDENT + text for *_, text in sorted(slots)]
 
 

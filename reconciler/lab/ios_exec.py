@@ -149,6 +149,14 @@ def _running_text(cfg: IosConfig) -> str:
     return "!\n" + cfg.render()
 
 
+def _parse(text: str) -> IosConfig:
+    """A saved config as state; the `!` lines before `version` are comments, not config."""
+    lines = text.replace("\r", "").split("\n")
+    while lines and (not lines[0].strip() or lines[0].startswith("!")):
+        lines.pop(0)
+    return parse_config("\n".join(lines))
+
+
 def _config_lines(text: str) -> list[str]:
     """A config file's lines as `copy x running-config` replays them (comments dropped)."""
     return [ln.rstrip() for ln in text.replace("\r", "\n").split("\n")
@@ -289,7 +297,7 @@ class Exec:
                              lambda: self._merge(text))
         if dst in ("startup-config", "nvram:startup-config"):
             def to_startup() -> str:
-                dev.startup = parse_config(text)
+                dev.startup = _parse(text)
                 return "[OK]\n"
             return self._ask("Destination filename [startup-config]? ", to_startup)
         name = dev.flash.name(dst)
@@ -314,7 +322,7 @@ class Exec:
         def go() -> str:
             dev = self.device
             before = dev.running
-            dev.running = parse_config(text)
+            dev.running = _parse(text)
             if dev.running.render() == before.render():
                 return "Total number of passes: 0\nRollback Done\n"
             return "Total number of passes: 1\nRollback Done\n"
