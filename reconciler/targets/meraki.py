@@ -46,7 +46,8 @@ class MerakiSettings(BaseModel):
     base_url: str = DEFAULT_BASE_URL
     requests_per_second: Annotated[float, Field(gt=0, le=10_000)] = 10.0  # Meraki's org limit
     concurrency: Annotated[int, Field(ge=1, le=16)] = 4
-    timeout: float = 30.0
+    # The SDK's own defaults (single_request_timeout, maximum_retries, 429 wait).
+    timeout: float = 60.0
     max_retries: Annotated[int, Field(ge=1, le=10)] = 5
     retry_wait: Annotated[int, Field(ge=1, le=120)] = 60  # 429 without Retry-After
     templates_dir: str | None = None

@@ -130,3 +130,4 @@ def test_production_keeps_netmikos_own_timing_defaults(monkeypatch: pytest.Monke
     assert (seen[1]["fast_cli"], seen[1]["global_delay_factor"]) == (True, 0.1)
     defaults = inspect.signature(netmiko.BaseConnection.__init__).parameters
     assert defaults["global_delay_factor"].default == 1.0  # what production then gets
+
