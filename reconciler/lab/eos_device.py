@@ -19,6 +19,7 @@ from reconciler.lab.eos_names import BadToken, expand_interfaces, if_type, parse
 from reconciler.lab.eos_parse import parse_config
 from reconciler.lab.eos_quiet import (
     NO_IPV6,
+    dir_text,
     show_arp,
     show_interfaces_counters,
     show_interfaces_counters_errors,
@@ -203,6 +204,13 @@ class EosDevice:
             words, text = words[1:], text[2:].strip()
         if words and len(words[0]) >= 2 and "show".startswith(words[0]):
             return self._show(cli, text, fmt)
+        if words[:1] == ["dir"]:  # the flash file system (text only, as on EOS)
+            if fmt == "json":
+                raise Unconverted()
+            if words[1:] not in ([], ["flash:"], ["all-filesystems"]):
+                raise invalid(words, 1)
+            return {"output": dir_text({k[6:]: v for k, v in self.files.items()
+                                        if k.startswith("flash:")})}
         cli.run(command)
         return {} if fmt == "json" else {"output": ""}
 

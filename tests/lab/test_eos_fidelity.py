@@ -59,6 +59,8 @@ def test_configure_replace_and_checkpoints() -> None:
     assert 30 not in dev.running.vlans and dev.running_config() == before
     _ok(dev, ["configure", "vlan 31", "end", "configure replace flash:base.cfg force"], "text")
     assert dev.running_config() == before
+    listing = _ok(dev, ["dir flash:"], "text")[0]["output"]
+    assert listing.startswith("Directory of flash:/") and "base.cfg" in listing
     error = dev.run_cmds(["configure replace flash:missing.cfg"], "text")["error"]
     assert "No such file" in error["data"][-1]["errors"][0]
 

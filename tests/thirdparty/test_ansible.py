@@ -28,7 +28,7 @@ PLAYBOOK = """
   tasks:
     - name: eos facts
       arista.eos.eos_facts:
-        gather_subset: [interfaces]
+        gather_subset: [interfaces, hardware]
         gather_network_resources: [vlans]
     - name: eos vlan merged
       arista.eos.eos_vlans: &vlan
@@ -112,6 +112,7 @@ def test_eos_facts_and_vlans(run: dict[str, Any], tp_lab: ThirdPartyLab) -> None
     assert facts["ansible_net_hostname"] == cfg.hostname
     assert set(facts["ansible_net_interfaces"]) == set(cfg.interfaces)
     assert facts["ansible_net_neighbors"] == {}  # LLDP sees no one in the lab
+    assert facts["ansible_net_filesystems"] == ["flash:"] and facts["ansible_net_memtotal_mb"]
     addressed = {n: f"{i['ipv4']['address']}/{i['ipv4']['masklen']}"
                  for n, i in facts["ansible_net_interfaces"].items() if i.get("ipv4")}
     assert addressed == {n: i.ip_address for n, i in cfg.interfaces.items() if i.ip_address}
