@@ -150,3 +150,31 @@ def test_ios_merge_compare_commit_and_rollback(ios: Any, tp_lab: ThirdPartyLab) 
         assert dev.running_config().replace("file prompt quiet\n!\n", "") == before
     finally:
         ios.device.send_config_set(["no ip scp server enable"])
+
+
+def _conforms(getter_results: dict[str, Any]) -> list[str]:
+    """napalm's own models (what its test suite checks every driver's getters against)."""
+    from napalm.base import models
+    from napalm.base.test.helpers import test_model
+
+    checks = {
+        "get_facts": lambda r: [test_model(models.FactsDict, r)],
+        "get_interfaces": lambda r: [test_model(models.InterfaceDict, v) for v in r.values()],
+        "get_interfaces_counters": lambda r: [test_model(models.InterfaceCounterDict, v)
+                                              for v in r.values()],
+        "get_arp_table": lambda r: [test_model(models.ARPTableDict, v) for v in r],
+        "get_mac_address_table": lambda r: [test_model(models.MACAdressTable, v) for v in r],
+        "get_vlans": lambda r: [test_model(models.VlanDict, v) for v in r.values()],
+    }
+    return [name for name, check in checks.items()
+            if not all(check(getter_results[name]))]
+
+
+@pytest.mark.parametrize("platform", ["eos", "ios"])
+def test_getters_conform_to_napalms_models(platform: str, request: pytest.FixtureRequest) -> None:
+    driver = request.getfixturevalue(platform)
+    results = {name: getattr(driver, name)() for name in (
+        "get_facts", "get_interfaces", "get_interfaces_counters", "get_arp_table",
+        "get_mac_address_table", "get_vlans")}
+    assert all(results[n] for n in ("get_facts", "get_interfaces", "get_vlans"))
+    assert _conforms(results) == []
