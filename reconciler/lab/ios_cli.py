@@ -7,7 +7,6 @@ Configuration commands change the running-config at once, as on IOS (no sessions
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +35,8 @@ from reconciler.lab.ios_grammar import (
     VLAN,
     CliError,
     Pattern,
+    interface_range,
     match,
-    normalise_interface,
 )
 from reconciler.lab.ios_show import (
     show_interfaces_switchport,
@@ -196,22 +195,6 @@ class Session:
         key, args = match(GLOBAL + GLOBAL_EXTRA, line)
         return self._global(key, args)
 
-    def replay(self, lines: list[str]) -> str:
-        """Configuration lines from a file (`copy flash:x running-config`); the refusals."""
-        saved, errors = self.mode, []
-        self.mode = "config"
-        try:
-            for line in lines:
-                if line.strip() == "end":
-                    break
-                try:
-                    self._dispatch(line)
-                except CliError as exc:
-                    errors.append(self._error(self.prompt(), exc))
-        finally:
-            self.mode = saved
-        return "".join(errors)
-
     # ------------------------------------------------------------ exec modes
 
     def _exec(self, full: str) -> Reply:
@@ -304,7 +287,7 @@ class Session:
             set_global_line(cfg, key[3:], False)
             return Reply()
         if key == "interface range <text>":
-            names = interface_range(args[0], cfg)
+            names = interface_range(args[0], set(cfg.interfaces))
             if names is None:
                 raise CliError(INVALID, self._line.lower().find("range") + 6)
             self.mode, self.iface, self.ifaces = "if", names[0], names
@@ -352,24 +335,6 @@ class Session:
             out = _interface_command(self.device.running, self.device.running.interface(name),
                                      key, args)
         return out
-
-
-def interface_range(text: str, cfg: IosConfig) -> list[str] | None:
-    """`Gi1/0/1 - 4 , Gi1/0/7` -> existing interface names (None if any part is invalid)."""
-    names: list[str] = []
-    for part in text.split(","):
-        m = re.fullmatch(r"\s*([A-Za-z-]+\s*[\d/]*?)(\d+)\s*(?:-\s*(\d+))?\s*", part)
-        if not m:
-            return None
-        first = normalise_interface((m[1] + m[2]).replace(" ", ""))
-        if first is None:
-            return None
-        stem = first[: len(first) - len(m[2])]
-        for n in range(int(m[2]), int(m[3] or m[2]) + 1):
-            if f"{stem}{n}" not in cfg.interfaces:
-                return None
-            names.append(f"{stem}{n}")
-    return names or None
 
 
 def _interface_command(cfg: IosConfig, i: Interface, key: str, args: list[Any]) -> Reply:

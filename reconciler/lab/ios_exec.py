@@ -311,8 +311,8 @@ class Exec:
 
     def _merge(self, text: str) -> str:
         """Replay a file in configuration mode, as `copy x running-config` does."""
-        errors = self.session.replay(_config_lines(text))
-        return str(errors) + f"{len(text.encode())} bytes copied in 0.101 secs\n"
+        return replay(self.session, _config_lines(text)) + \
+            f"{len(text.encode())} bytes copied in 0.101 secs\n"
 
     def _replace(self, path: str, force: bool) -> str | Ask:
         text = self._source(path)
@@ -345,6 +345,23 @@ class Exec:
             return "!Contextual Config Diffs:\n!No changes were found\n"
         body = [ln for ln in difflib.ndiff(old, fresh) if ln[:1] in "+-"]
         return "!Contextual Config Diffs:\n" + "\n".join(body) + "\n"
+
+
+def replay(session: Any, lines: list[str]) -> str:
+    """Configuration lines from a file, as if typed in configuration mode; the refusals."""
+    saved, errors = session.mode, []
+    session.mode = "config"
+    try:
+        for line in lines:
+            if line.strip() == "end":
+                break
+            try:
+                session._dispatch(line)
+            except CliError as exc:
+                errors.append(session._error(session.prompt(), exc))
+    finally:
+        session.mode = saved
+    return "".join(errors)
 
 
 def tcl_line(session: Any, line: str) -> str | None:
