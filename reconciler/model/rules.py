@@ -71,6 +71,10 @@ def _site_rules(estate: Estate, site: Site) -> Iterator[InputIssue]:
     def err(path: tuple[str | int, ...], rule: str, msg: str) -> InputIssue:
         return estate.site_issue(site.id, path, rule, msg)
 
+    if site.pbx is not None and site.emergency_caller_id() is None:
+        yield err(("pbx",), "emergency-caller-id", "emergency calls present a number that "
+                  "locates the site: set pbx.emergency_caller_id or support.phone")
+
     lo, hi = parse_int_range(site.pools.occupier_vlans, 2, 4094)
     for name, vid in (("vacant", site.vacant.vlan), ("voice_vlan", site.voice_vlan)):
         if vid is not None and lo <= vid <= hi:

@@ -70,7 +70,7 @@ def _site(site: Site) -> dict[str, Any]:
     return {"id": site.id, "name": site.name, "trunk": site.pbx.trunk,
             "emergency": site.pbx.emergency_numbers(), "zone": zone_name(site.id),
             "timezone": site.timezone,
-            "emergency_cli": plan.to_carrier(site.emergency_caller_id(), fmt)}
+            "emergency_cli": plan.to_carrier(site.emergency_caller_id() or "", fmt)}
 
 
 def static_files(estate: Estate, site_ids: Iterable[str], backend: str = "pgsql",

@@ -39,24 +39,6 @@ def _plan(target: AsteriskTarget, desired: list[Any]) -> list[Any]:
     return order_changes(diff(target.read(), desired, target.write_only), target.kind_order)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request: Any, tmp_path: Path) -> Iterator[tuple[dict[str, Any], Any]]:
-    """(settings, query) for an empty realtime database with Asterisk's schema."""
-    if request.param == "sqlite":
-        db = sqlite_db(tmp_path / "asterisk.sqlite")
-        yield {"path": str(db)}, sqlite_query(db)
-    else:
-        import psycopg
-
-        server = request.getfixturevalue("postgres")
-        dsn = postgres_db(server)
-
-        def q(sql: str) -> list[tuple[Any, ...]]:
-            with psycopg.connect(dsn) as conn:
-                return [tuple(r) for r in conn.execute(sql).fetchall()]  # type: ignore[arg-type]
-        yield {"dsn": dsn}, q
-
-
 def test_apply_writes_coherent_endpoints_routes_and_business_hours(
         tmp_path: Path, backend: tuple[dict[str, Any], Any]) -> None:
     settings, query = backend
