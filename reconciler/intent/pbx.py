@@ -115,9 +115,12 @@ class _Occupier:
         return f"{self.dial_ctx}/{self.exten(name)}"
 
     def did(self, number: str, target: str) -> None:
+        # The call is the occupier's from here: a transfer or forward of it is theirs to pay
+        # and reaches their extensions only.
         self.add("pbx_did", number, {
             "exten": self.plan.to_carrier(number, self.pbx.number_format),
-            "steps": [["Goto", f"{self.dial_ctx},{self.exten(target)},1"]]})
+            "steps": [["Set", f"CHANNEL(accountcode)={self.key}"],
+                      ["Goto", f"{self.dial_ctx},{self.exten(target)},1"]]})
 
     def resources(self) -> list[Resource]:
         c = self.c

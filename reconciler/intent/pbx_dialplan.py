@@ -130,17 +130,18 @@ def carrier_expr(site: Site, var: str) -> str:
 
 
 def caller_id_rows(site: Site) -> list[list[str]]:
-    """Present the phone's chosen number (`callerid_tag`) or withhold it, in carrier format."""
+    """Present the phone's chosen number (`callerid_tag`: a number, or `withheld` for its own
+    number withheld) in the carrier's format. A channel with no tag (a carrier's call
+    transferred out) keeps the caller ID it came with."""
     assert site.pbx is not None
-    rows = [["ExecIf", '$["${CALLERID(tag)}" = "withheld"]?Set(CALLERID(num-pres)=prohib)'
-                       ":Set(CALLERID(num)=${CALLERID(tag)})"]]
     fmt, plan = site.pbx.number_format, site.pbx.plan
-    if fmt == "e164":
-        rows.append(["Set", "CALLERID(num)=${CALLERID(num):1}"])
-    elif fmt == "national":
-        rows.append(["Set", f"CALLERID(num)={plan.national_prefix}"
-                            f"${{CALLERID(num):{len(plan.country_code) + 1}}}"])
-    return rows
+    tag = "${CALLERID(tag)}"
+    number = {"e164_plus": tag, "e164": "${CALLERID(tag):1}",
+              "national": f"{plan.national_prefix}${{CALLERID(tag):{len(plan.country_code) + 1}}}"
+              }[fmt]
+    return [["ExecIf", f'$["{tag}" = "withheld"]?Set(CALLERID(num-pres)=prohib)'],
+            ["ExecIf", f'$["{tag}" = "withheld"]?Set(CALLERID(tag)=${{CALLERID(num)}})'],
+            ["ExecIf", f'$["{tag}" != ""]?Set(CALLERID(num)={number})']]
 
 
 def site_rows(tid: str, site: Site) -> list[Resource]:

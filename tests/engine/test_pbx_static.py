@@ -148,3 +148,12 @@ def test_the_command_prints_or_writes_the_files(estate_dir: Path, tmp_path: Path
     res = cli("pbx", "static", "--repo", estate_dir, "--site", "lon1", "--db",
               "postgresql://rt:secret@db/pbx")
     assert res.exit_code == 1 and "secret" not in res.output
+
+
+def test_the_pbx_guide_shows_exactly_what_the_command_prints(tmp_path: Path) -> None:
+    """docs/pbx.md quotes the files for the example estate: they must be the real output."""
+    from tests.conftest import REPO_ROOT
+
+    guide = (REPO_ROOT / "docs" / "pbx.md").read_text()
+    for name, text in static_files(load_estate(copy_estate(tmp_path / "e")), ["lon1"]).items():
+        assert f"```ini\n{text.rstrip()}\n```" in guide, name

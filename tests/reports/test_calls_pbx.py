@@ -34,7 +34,8 @@ TRUNK = "PJSIP/trunk-{:08x}"
 
 
 class Calls:
-    """Legs as Asterisk writes them, numbered like its channels and uniqueids."""
+    """Legs as Asterisk writes them, numbered like its channels and uniqueids. A DID row sets
+    the occupier's accountcode on the carrier's channel, so inbound legs carry it too."""
 
     def __init__(self) -> None:
         self.legs: list[dict[str, Any]] = []
@@ -69,7 +70,7 @@ class Calls:
         """The main number in hours: both phones ring 25 s, then the forward answers."""
         trunk = self._chan("trunk")
         for ep in ("442079460121", "442079460122"):
-            self.leg(start, accountcode="", src="+447700900555", dst="acme.main-in",
+            self.leg(start, accountcode="acme", src="+447700900555", dst="acme.main-in",
                      dcontext="lon1.occupiers", channel=trunk, dstchannel=self._chan(ep),
                      lastdata="PJSIP/442079460121&PJSIP/442079460122,25", billsec=0,
                      uid=uid, disposition="NO ANSWER")
@@ -79,7 +80,7 @@ class Calls:
                  lastdata="PJSIP/+447700900123@trunk,20", billsec=billsec, uid=uid)
 
     def inbound(self, start: str, did_to: str, ep: str, uid: str) -> None:
-        self.leg(start, accountcode="", src="+447700900555", dst=did_to,
+        self.leg(start, accountcode="acme", src="+447700900555", dst=did_to,
                  dcontext="lon1.occupiers", channel=self._chan("trunk"),
                  dstchannel=self._chan(ep), lastdata=f"PJSIP/{ep},20", billsec=30, uid=uid)
 

@@ -85,16 +85,19 @@ def test_the_recorded_runs_cdrs_are_rated_right(tmp_path: Path, cli: Callable[..
               "--out", tmp_path / "r", "--format", "json")
     assert res.exit_code == 0, res.output
     summary = json.loads(res.stdout)
-    # 6 calls from the carrier (A05, A12, A13, B02, C03, D02), 5 on-net (an extension,
-    # a DID of the site, three voicemail logins), 999 and 112 counted, never charged.
+    # 8 calls from the carrier (A05, A12, A13, A19, A20, B02, C03, D02), 5 on-net (an
+    # extension, a DID of the site, three voicemail logins), 999 and 112 counted, never
+    # charged; 6 legs through the trunk charged, one of them a carrier's call Jane
+    # transferred out (A20).
     assert (summary["calls"], summary["inbound"], summary["on_net"], summary["unanswered"],
-            summary["emergency"]) == (5, 6, 5, 0, 2)
+            summary["emergency"]) == (6, 8, 5, 0, 2)
     assert summary["unattributed"] == [] and summary["malformed"] == []
     legs = [(r["extension"], r["number"], r["destination"], r["rate"], r["client_amount"])
             for r in read_csv(tmp_path / "r" / "acme" / "calls-2026-12.csv")]
     assert legs == [
         ("2121", "+442079460121", "+447700900123", "UK mobile", "0.0900"),    # A06
         ("2122", "+442079460122", "+442079460000", "UK landline", "0.0300"),  # A07 (main CLI)
+        ("", "", "+447700900123", "UK mobile", "0.0900"),                     # A20 transferred
         ("main", "", "+447700900123", "UK mobile", "0.0900"),                 # C03 the forward
         ("2122", "+442079460122", "+447700900123", "UK mobile", "0.0900"),    # C04 withheld
         ("2121", "+442079460121", "+447700900123", "UK mobile", "0.0900"),    # D03 national
@@ -155,5 +158,9 @@ def test_the_recorded_run_shows_what_the_issue_asks(tmp_path: Path) -> None:
                        ("B06-barred-national-refused", 403), ("A18-raj-main-box-refused", 403),
                        ("B07-other-occupiers-ext-refused", 404)):
         assert f"<- SIP/2.0 {code} " in step(name), name
+    # Blind transfers of a carrier's call by Jane (REFER): to Raj's extension, and out.
+    assert 'Executing [2122@lon1.phones:1] Goto("PJSIP/trunk-' in log
+    assert '<- INVITE sip:+447700900123@127.0.0.2:15070 SIP/2.0\n     From: "sipp" ' \
+           '<sip:+447700900555@' in carrier
     results = (RUN / "results.txt").read_text()
-    assert results.count("  ok ") == 34 and "BAD" not in results
+    assert results.count("  ok ") == 38 and "BAD" not in results

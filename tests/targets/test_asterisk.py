@@ -65,7 +65,9 @@ def test_apply_writes_coherent_endpoints_routes_and_business_hours(
         assert (ep, 2, f"{ext}@{ACME}") in rows["ps_aors"]
         assert any(a[0] == ep and a[1] == "userpass" and a[2] == ep and len(a[3]) >= 20
                    for a in rows["ps_auths"])
-        assert ("lon1.did_in", f"+{ep}", 1, "Goto", f"{OCC},acme.{ext},1") in rows["extensions"]
+        assert ("lon1.did_in", f"+{ep}", 1, "Set", "CHANNEL(accountcode)=acme") \
+            in rows["extensions"]
+        assert ("lon1.did_in", f"+{ep}", 2, "Goto", f"{OCC},acme.{ext},1") in rows["extensions"]
         assert (OCC, f"acme.{ext}", 1, "Dial", f"PJSIP/{ep},20") in rows["extensions"]
         assert (OCC, f"acme.{ext}", 2, "VoiceMail", f"{ext}@{ACME},u") in rows["extensions"]
     # Unassigned numbers get no endpoint; nothing of Kestrel (starts 2027) or other sites.
@@ -74,7 +76,7 @@ def test_apply_writes_coherent_endpoints_routes_and_business_hours(
     # Main number: DID -> main, by business hours, then "if unanswered" (a forward here,
     # through the trunk with Acme's accountcode on the leg that costs).
     dial = {(r[0], r[1], r[2]): (r[3], r[4]) for r in rows["extensions"]}
-    assert dial[("lon1.did_in", MAIN, 1)] == ("Goto", f"{OCC},acme.main,1")
+    assert dial[("lon1.did_in", MAIN, 2)] == ("Goto", f"{OCC},acme.main,1")
     assert dial[(OCC, "acme.main", 1)] == (
         "GotoIfTime", "08:30-18:00,mon&tue&wed&thu&fri,*,*,Europe/London"
                       "?acme.main-in,1:acme.main-out,1")
