@@ -182,6 +182,9 @@ class RadiusSystem(StrictModel):
     nas_identifier: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
     mac_auth: bool = False
     credentials: CredRef
+    # Wi-Fi Secure accounts (and their invitations) exist this many days before a contract
+    # starts; they authenticate only from the start, when the occupier's site grant appears.
+    invite_lead_days: Annotated[int, Field(ge=0, le=90)] = 7
 
 
 class PbxSystem(StrictModel):
