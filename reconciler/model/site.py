@@ -98,6 +98,10 @@ class Pools(StrictModel):
     public_reserved: list[Ipv4Net] = []
     numbers: list[NumberRange] = []
     extensions: ExtensionRange | None = None
+    # A VLAN or /24 an occupier released (its contract ended with teardown, or a commit took
+    # it away) is not handed out again for this many days: the next tenant never gets the
+    # last one's traffic, leases or ARP entries.
+    network_cooldown_days: Annotated[int, Field(ge=0, le=3650)] = 30
 
     @field_validator("private")
     @classmethod
