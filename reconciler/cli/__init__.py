@@ -58,6 +58,15 @@ def _register_authoring() -> None:
 _register_authoring()
 
 
+def _register_simulate() -> None:
+    from .simulate import simulate_cmd
+
+    app.command("simulate")(simulate_cmd)
+
+
+_register_simulate()
+
+
 def main() -> None:
     """Entry point: usage errors exit 1 (not 2, which means "changes" here)."""
     import sys
