@@ -173,12 +173,20 @@ Secrets = Mapping[str, str]
 
 def statements(changes: Sequence[Change], scope: Scope,
                secrets: Secrets | None = None) -> list[Statement]:
-    """The SQL of a list of changes, in order; secrets=None gives the preview form."""
-    out: list[Statement] = []
+    """The SQL of a list of changes; secrets=None gives the preview form.
+
+    Every DELETE of the run comes before every INSERT (each in change order), so the
+    rows after any prefix are a subset of the rows before the run or of the rows after
+    it. Removing rows never grants (see the module doc), so no moment of a run grants
+    what neither the state before nor the state after grants, even if it stops there.
+    """
+    deletes: list[Statement] = []
+    inserts: list[Statement] = []
     for c in changes:
         validate(c, scope)
-        out += _STATEMENTS[c.kind](c, scope, secrets)
-    return out
+        for st in _STATEMENTS[c.kind](c, scope, secrets):
+            (deletes if st[0].startswith("DELETE") else inserts).append(st)
+    return deletes + inserts
 
 
 def _group(c: Change, scope: Scope, _s: Secrets | None) -> list[Statement]:
