@@ -28,9 +28,7 @@ from ..rehearsal.calendar import event_days
 from ..rehearsal.checks import LabAccess
 from ..rehearsal.radius_probe import ProbeUnavailable
 from ..rehearsal.walk import DayResult, Rehearsal
-from .common import EXIT_ERROR, OUT, RepoOpt, SiteOpt, handle_errors, load, parse_date
-
-DateOpt = Annotated[str, typer.Option(help="YYYY-MM-DD", metavar="DATE")]
+from .common import EXIT_ERROR, OUT, RepoOpt, SiteOpt, handle_errors, load
 
 
 def run_in_process(args: Sequence[str]) -> tuple[int, str, str]:
@@ -66,6 +64,14 @@ def _env(**values: str | None) -> Iterator[None]:
                 os.environ[k] = v
 
 
+def _day(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)",
+                                 param_hint=option) from None
+
+
 def _copy_estate(repo: Path, dest: Path) -> Path:
     for sub in ("sites", "occupiers", "templates"):
         if (repo / sub).is_dir():
@@ -79,7 +85,8 @@ def simulate_cmd(
                                        "merge would leave it.", metavar="DATE")],
     end: Annotated[str, typer.Option("--to", help="Last day (YYYY-MM-DD).", metavar="DATE")],
     repo: RepoOpt = Path("."), site: SiteOpt = None,
-    peap_sample: Annotated[int, typer.Option("--peap-sample", min=0, help="Besides every user "
+    peap_sample: Annotated[int, typer.Option("--peap-sample", min=0, metavar="N",
+                                             help="Besides every user "
                                              "whose access or password changed that day, "
                                              "this many others log in over PEAP each day "
                                              "(PAP: all of them, every day).")] = 3,
@@ -87,10 +94,12 @@ def simulate_cmd(
                                           "eapol_test).")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json",
                                      metavar="FORMAT")] = "text",
-    workdir: Annotated[Path | None, typer.Option("--workdir", help="Keep the copy, the lab's "
+    workdir: Annotated[Path | None, typer.Option("--workdir", metavar="DIR",
+                                                 help="Keep the copy, the lab's "
                                                  "files, journal and outbox here (default: a "
                                                  "temporary folder, removed after).")] = None,
-    wifi_rate: Annotated[float, typer.Option("--wifi-rate", min=1, max=10_000, help="Requests "
+    wifi_rate: Annotated[float, typer.Option("--wifi-rate", min=1, max=10_000, metavar="RPS",
+                                             help="Requests "
                                              "per second the lab's Wi-Fi controller takes "
                                              "(the real Dashboard's 10 by default; more makes "
                                              "a long rehearsal quicker).")] = 10.0,
@@ -105,7 +114,7 @@ def simulate_cmd(
     scopes, Wi-Fi device keys, the next plan (must be empty) and the journal.
     Exit 0: every invariant held on every day; 1: a violation (listed) or an error.
     """
-    first, last = parse_date(start), parse_date(end)
+    first, last = _day(start, "--from"), _day(end, "--to")
     if last < first:
         raise ConfigError(f"--to {last} is before --from {first}")
     if fmt not in ("text", "json"):

@@ -21,7 +21,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from .generate_timeline import movers, event_start, timeline_contract, timeline_site
+from .generate_timeline import event_start, movers, timeline_contract, timeline_site
 
 FIRST = ("Amara", "Ben", "Chloe", "Dev", "Elif", "Femi", "Grace", "Hugo", "Ines", "Jun", "Kofi",
          "Lena", "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Viktor",

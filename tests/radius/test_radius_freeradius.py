@@ -269,3 +269,31 @@ def test_a_hand_made_member_of_a_managed_group_loses_the_membership_not_its_pass
     assert radius.sql("SELECT attribute FROM radcheck WHERE username = ?",
                       ("Bob Smith",)) == [("NT-Password",)]
     assert radius.plan_json()[0] == 0
+
+
+def test_accounts_go_out_a_week_ahead_and_work_from_the_start_day(radius: RadiusLab) -> None:
+    amara = "amara.nwosu@kestrel-labs.example"  # Kestrel starts at man1 on 2027-02-01
+    radius.apply("2027-01-24")
+    assert amara not in radius.new_passwords()
+    radius.apply("2027-01-25")  # man1's lead time: 7 days
+    mail = {str(m["To"]): m.get_content() for m in radius.new_mail()}
+    assert set(mail) == {amara, "dev.singh@kestrel-labs.example"}
+    assert "It works from 2027-02-01" in mail[amara]
+    pw = _password_of(mail[amara])
+    assert not radius.pap(amara, pw, MAN).accepted  # an account, no access yet
+    assert not radius.peap(amara, pw, MAN).accepted
+    radius.apply("2027-02-01")
+    assert radius.new_mail() == []  # the same account, now granted
+    assert radius.pap(amara, pw, MAN).vlan == "102"
+    assert radius.peap(amara, pw, MAN).vlan == "102"
+    assert not radius.pap(amara, pw, LON).accepted
+
+
+def _password_of(text: str) -> str:
+    import re
+
+    from tests.radius.radius_client import Secret
+
+    m = re.search(r"Password: (\S+)", text)
+    assert m
+    return Secret(m.group(1))
