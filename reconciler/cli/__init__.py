@@ -67,6 +67,15 @@ def _register_simulate() -> None:
 _register_simulate()
 
 
+def _register_console() -> None:
+    from .console import console_app
+
+    app.add_typer(console_app, name="console")
+
+
+_register_console()
+
+
 def main() -> None:
     """Entry point: usage errors exit 1 (not 2, which means "changes" here)."""
     import sys

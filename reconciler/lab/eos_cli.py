@@ -24,6 +24,7 @@ from reconciler.lab.eos_global import apply_block_child, apply_global
 from reconciler.lab.eos_lines import append_nested, apply_interface_line, apply_vlan_line
 from reconciler.lab.eos_names import PHYSICAL_TYPES, BadToken, expand_interfaces, if_type
 from reconciler.lab.eos_names import parse_vlan_list as _vlan_list
+from reconciler.switching.hardware import CliMode, SwitchModel
 
 MAX_PENDING_SESSIONS = 5
 
@@ -68,6 +69,7 @@ class ConfigStore(Protocol):
 
     running: EosConfig
     sessions: dict[str, Session]
+    hardware: SwitchModel | None  # the model's refusals and ports; None: any EOS switch
 
     def clean_config(self) -> EosConfig: ...
 
@@ -195,6 +197,7 @@ class Cli:
         cfg = self.target
         assert cfg is not None
         line = raw.strip()  # keeps the spacing inside descriptions
+        self._model_accepts(words, line)
         try:
             if self.mode is Mode.VLAN:
                 for vid in self.vids:
@@ -218,6 +221,17 @@ class Cli:
             pass
         self.mode = Mode.CONFIG
         self._global(cfg, words)
+
+    def _model_accepts(self, words: list[str], line: str) -> None:
+        """A command the switch model lacks is `Invalid input`, as on the real switch."""
+        hw = self.store.hardware
+        if hw is None:
+            return
+        mode: CliMode = ("interface" if self.mode is Mode.INTERFACE
+                         else "vlan" if self.mode is Mode.VLAN else "global")
+        rule = hw.refusal(mode, line)
+        if rule is not None:
+            raise invalid(words, rule.at - 1)
 
     def _leaves_block(self, words: list[str], raw: str) -> bool:
         if raw[:1] in (" ", "\t"):
@@ -294,6 +308,10 @@ class Cli:
                 else:
                     cfg.interfaces.pop(name, None)
             return
+        hw = self.store.hardware
+        for name in names:
+            if hw is not None and if_type(name) in PHYSICAL_TYPES and not hw.has_interface(name):
+                raise invalid(words, off + 1)  # a port this model does not have
         for name in names:
             cfg.interface(name)
         self.ifnames = names

@@ -32,6 +32,7 @@ from reconciler.lab.eos_show import (
     show_vlan,
 )
 from reconciler.lab.faults import Drop, Faults
+from reconciler.switching.hardware import SwitchModel, optional
 
 Json = dict[str, Any]
 UNCONVERTED = "This is an unconverted command"
@@ -87,6 +88,9 @@ class EosDevice:
         self.password = password
         serial = "LAB" + hashlib.sha256(name.encode()).hexdigest()[:9].upper()
         self.platform = Platform(name, model=model, version=version, serial=serial)
+        # A catalogued model decides what the switch accepts (switching/hardware.yaml);
+        # anything else (vEOS-lab) accepts what EOS accepts.
+        self.hardware: SwitchModel | None = optional("arista_eos", model)
         self.seed_text = seed_config or default_config_text(
             hostname or name, ports, username, password)
         self._hostname = hostname

@@ -32,6 +32,10 @@ from reconciler.lab.ios_show import (
     show_version,
     show_vlan_brief,
 )
+from reconciler.switching.hardware import CliMode, SwitchModel, lookup
+
+# What the lab switch is when nothing names its model: the Catalyst it has always reported.
+DEFAULT_MODEL = "WS-C2960X-48FPD-L"
 
 
 def default_config_text(hostname: str, ports: int = 8, uplinks: int = 2) -> str:
@@ -52,8 +56,10 @@ class IosDevice:
 
     def __init__(self, name: str, *, username: str = "admin", password: str = "admin",
                  secret: str | None = None, seed_config: str | None = None,
-                 hostname: str | None = None, ports: int = 8) -> None:
+                 hostname: str | None = None, ports: int = 8, model: str | None = None) -> None:
         self.name = name
+        # The hardware decides what the switch accepts (switching/hardware.yaml).
+        self.hardware: SwitchModel = lookup("cisco_ios", model or DEFAULT_MODEL)
         self.username = username
         self.password = password
         self.secret = password if secret is None else secret
@@ -157,6 +163,7 @@ class Session:
         if sub is not None:
             try:
                 key, args = match(sub, line)
+                self._model_accepts("interface" if self.mode == "if" else "vlan", key, args)
                 return self._sub(key, args)
             except CliError as exc:
                 try:  # IOS falls back to global configuration for a global command
@@ -164,9 +171,19 @@ class Session:
                 except CliError:
                     raise exc from None
                 self.mode = "config"
+                self._model_accepts("global", key, args)
                 return self._global(key, args)
         key, args = match(GLOBAL, line)
+        self._model_accepts("global", key, args)
         return self._global(key, args)
+
+    def _model_accepts(self, mode: CliMode, key: str, args: list[Any]) -> None:
+        """A command this model lacks is `Invalid input`, as on the real switch."""
+        values = iter(args)
+        words = [str(next(values, w)) if w.startswith("<") else w for w in key.split()]
+        rule = self.device.hardware.refusal(mode, " ".join(words))
+        if rule is not None:
+            raise CliError(INVALID, rule.caret(self._line))
 
     # ------------------------------------------------------------ exec modes
 
@@ -205,7 +222,7 @@ class Session:
         if key == "show interfaces <if> switchport":
             return Reply(show_interfaces_switchport(cfg, self._existing(args[0], line).name))
         if key == "show version":
-            return Reply(show_version(cfg, self.device.serial))
+            return Reply(show_version(cfg, self.device.serial, self.device.hardware))
         raise CliError(INVALID, 0)
 
     def enable(self, secret: str) -> Reply:
@@ -343,6 +360,11 @@ def _interface_command(cfg: IosConfig, i: Interface, key: str, args: list[Any]) 
         i.shutdown = not negate
     elif key == "ip address <ip> <ip>":
         i.ip_address, i.no_ip_address = f"{args[0]} {args[1]}", False
+    elif key == "ip helper-address <ip>":
+        if args[0] not in i.helpers:
+            i.helpers.append(args[0])
+    elif key.startswith("no ip helper-address"):
+        i.helpers = [h for h in i.helpers if args and h != args[0]]
     elif key == "no ip address":
         i.ip_address, i.no_ip_address = None, True
     elif key.startswith(("spanning-tree", "no spanning-tree")):

@@ -155,6 +155,7 @@ INTERFACE = patterns(
     "no switchport trunk encapsulation",
     "switchport nonegotiate", "no switchport nonegotiate",
     "shutdown", "no shutdown", "ip address <ip> <ip>", "no ip address",
+    "ip helper-address <ip>", "no ip helper-address <ip>", "no ip helper-address",
     "spanning-tree portfast", "spanning-tree portfast edge", "no spanning-tree portfast",
     "spanning-tree bpduguard enable", "no spanning-tree bpduguard",
     "exit", "end", "do <text>",

@@ -37,6 +37,7 @@ class IosDeviceSpec:
     seed_config: str | None = None  # running-config text; None: a default switch
     hostname: str | None = None
     ports: int = 8
+    model: str | None = None  # a cisco_ios model of switching/hardware.yaml; None: the default
 
 
 class _Server(asyncssh.SSHServer):
@@ -117,7 +118,7 @@ class IosLab:
             raise ValueError(f"duplicate device name {spec.name!r}")
         device = IosDevice(spec.name, username=spec.username, password=spec.password,
                            secret=spec.secret, seed_config=spec.seed_config,
-                           hostname=spec.hostname, ports=spec.ports)
+                           hostname=spec.hostname, ports=spec.ports, model=spec.model)
         self._specs[spec.name] = spec
         self._devices[spec.name] = device
         if self._loop is not None:

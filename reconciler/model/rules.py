@@ -116,6 +116,11 @@ def _site_rules(estate: Estate, site: Site) -> Iterator[InputIssue]:
                                   "interface name (use the full name, e.g. Ethernet1 or "
                                   "GigabitEthernet1/0/1)")
                         break
+                    hw = port_sw.hardware()
+                    if hw is not None and not hw.has_interface(iface):
+                        yield err(ppath, "hardware", f"{sw_name} is a {hw.name}: it has no "
+                                  f"port {iface} (its ports: {hw.describe_ports()})")
+                        break
                     other = seen_ports.get((sw_name, iface))
                     if other:
                         yield err(ppath, "port-ref", f"{sw_name}:{iface} is already used by "

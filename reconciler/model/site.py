@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..switching.hardware import SwitchModel, lookup
 from .base import (
     E164,
     ID_RE,
@@ -127,12 +128,22 @@ class Switch(StrictModel):
     uplinks: list[str] = []
     credentials: CredRef
     save_config: bool = True
+    # The hardware model (e.g. WS-C2960X-48FPD-L): it decides which ports exist and which
+    # commands the switch accepts (reconciler/switching/hardware.yaml lists the known ones).
+    model: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9+._-]{0,40}$")] | None = None
+
+    def hardware(self) -> SwitchModel | None:
+        return lookup(self.platform.value, self.model) if self.model else None
 
     @model_validator(mode="after")
     def _uplinks(self) -> Switch:
+        hw = self.hardware()  # ValueError for a model not in the catalogue
         for u in self.uplinks:
             if not re.fullmatch(INTERFACE_RE[self.platform], u):
                 raise ValueError(f"uplink {u!r} is not a {self.platform.value} interface name")
+            if hw is not None and not hw.has_interface(u):
+                raise ValueError(f"uplink {u!r} is not a port of a {hw.name} (its ports: "
+                                 f"{hw.describe_ports()})")
         if self.platform == Platform.CISCO_IOS and self.transport not in (None, "ssh"):
             raise ValueError("a cisco_ios switch is reached over ssh; drop `transport` or set "
                              "it to ssh")

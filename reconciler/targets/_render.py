@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from ..engine.resources import Change
-from .eos_syntax import compress_vlan_list
+from ..switching.vlans import compress_vlan_list
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

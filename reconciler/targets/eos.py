@@ -21,14 +21,16 @@ from ..engine.resources import Change, Resource, TargetSpec
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import (
     ConfigError,
+    ParseError,
     TargetAuthError,
     TargetError,
     TargetRejected,
     TargetUnavailable,
+    UnreadableConfig,
 )
-from ._render import render_changes
-from ._switch import SWITCH_KIND_ORDER, resources_from_inspect
-from .eos_parse import parse_running_config, to_inspect_json
+from ..switching.resources import SWITCH_KIND_ORDER, resources_from_state
+from ._switch_render import render_switch, switch_model
+from .eos_parse import parse_running_config
 
 
 class EosSettings(BaseModel):
@@ -40,6 +42,7 @@ class EosSettings(BaseModel):
     save_config: bool = True
     timeout: float = 60.0
     templates_dir: str | None = None
+    model: str | None = None  # the hardware model (switching/hardware.yaml), if the site names it
 
 
 class EosTarget(BaseTarget):
@@ -52,6 +55,7 @@ class EosTarget(BaseTarget):
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
         self.settings = EosSettings.model_validate(spec.settings)
+        self.hardware = switch_model(self.platform, spec.id, self.settings.model)
         if credential is None:
             raise ConfigError(f"{spec.id}: an EOS switch needs credentials (username, password)")
         self._username = credential["username"]
@@ -90,14 +94,16 @@ class EosTarget(BaseTarget):
     def read(self) -> list[Resource]:
         out = self._run(["show running-config"], encoding="text")
         self.running_config = str(out[0].get("output", ""))
-        cfg = parse_running_config(self.running_config)
-        parsed = to_inspect_json(cfg)
-        for vid, svi in cfg.svis.items():  # DHCP relay targets, for sites with a DHCP server
-            parsed["svis"][str(vid)]["helpers"] = [h.address for h in svi.helper_addresses]  # type: ignore[typeddict-unknown-key]
-        return resources_from_inspect(self.spec, parsed)
+        try:
+            state = parse_running_config(self.running_config)
+        except ParseError as exc:
+            raise UnreadableConfig(self.spec.id, f"cannot read its running-config: {exc}") \
+                from None
+        return resources_from_state(self.spec, state)
 
     def render(self, changes: Sequence[Change]) -> list[str]:
-        return render_changes(self.platform, changes, self.settings.templates_dir)
+        return render_switch(self.platform, changes, self.settings.templates_dir, self.hardware,
+                             self.spec.id)
 
     def apply(self, changes: Sequence[Change]) -> ApplyResult:
         lines = self.render(changes)
