@@ -72,9 +72,11 @@ def build_ledger(estate: Estate) -> Ledger:
 class Cooldown:
     """When a new holder first uses what it is given, and how long released values rest.
 
-    A value is out of reach if another contract holds it at any time from `cooldown`
-    days before that first day on (the ledger: contracts that ended with teardown are
-    still in the files), or if a commit released it fewer days before (the history).
+    A value is out of reach if another contract holds it at any time from `days` before
+    the contract's start to its end (the ledger: contracts that ended with teardown are
+    still in the files; the whole span, as validation judges overlaps, whatever day the
+    allocation runs), or if a commit released it fewer days before its first use (the
+    history).
     """
 
     history: NumberHistory
@@ -88,7 +90,7 @@ class Cooldown:
                         site.pools.network_cooldown_days)
 
     def look(self, period: Period) -> Period:
-        return (self.first_use - dt.timedelta(days=self.days), period[1])
+        return (period[0] - dt.timedelta(days=self.days), period[1])
 
     def resting(self, site: str, what: str, value: str) -> bool:
         released = self.history.released(site, what, value)

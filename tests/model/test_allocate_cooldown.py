@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from reconciler import clock
 from reconciler.intent.allocate import plan_allocations
@@ -77,3 +78,17 @@ def test_a_vlan_taken_away_by_a_commit_rests_for_the_site_cooldown(tmp_path: Pat
                                              "  extensions: 200-299\n"
                                              "  network_cooldown_days: 7\n"))
     assert network_of(tmp_path, "new") == {"vlan": 100, "subnet": "10.10.0.0/24"}
+
+
+def test_a_late_allocation_still_passes_validation(tmp_path: Path, cli: Any) -> None:
+    """Allocated long after the start, the VLAN is still free over the whole contract."""
+    repo_with(tmp_path)
+    today = clock.today()
+    start = today - dt.timedelta(days=400)
+    (tmp_path / "occupiers" / "old.yaml").write_text(
+        tenant("old", start - dt.timedelta(days=500), 100, start + dt.timedelta(days=100)))
+    (tmp_path / "occupiers" / "new.yaml").write_text(tenant("new", start))
+    assert network_of(tmp_path, "new") == {"vlan": 101, "subnet": "10.10.1.0/24"}
+    res = cli("allocate", "--repo", str(tmp_path))
+    assert res.exit_code == 0, res.output
+    assert cli("validate", "--repo", str(tmp_path)).exit_code == 0
