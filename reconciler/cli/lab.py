@@ -152,7 +152,8 @@ def endpoints_doc(plan: LabPlan, endpoints: dict[str, Any]) -> dict[str, Any]:
             targets[tid] = {k: v for k, v in ep.items() if k in ("host", "port", "transport",
                                                                  "base_url", "dsn", "path",
                                                                  "requests_per_second",
-                                                                 "provisioning_dir")}
+                                                                 "provisioning_dir",
+                                                                 "fast_cli", "delay_factor")}
     return {"targets": targets}
 
 

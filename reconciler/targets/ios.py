@@ -54,8 +54,10 @@ class IosSettings(BaseModel):
     timeout: float = 30.0
     templates_dir: str | None = None
     model: str | None = None  # the hardware model (switching/hardware.yaml), if the site names it
-    fast_cli: bool = True
-    delay_factor: float = 0.1  # netmiko global_delay_factor: the lab and modern IOS are quick
+    # netmiko's own defaults unless the endpoints file opts into faster settings (the lab
+    # does: its switches answer at once); None leaves the choice to netmiko.
+    fast_cli: bool | None = None
+    delay_factor: float | None = None  # netmiko global_delay_factor (its default: 1.0)
 
 
 class IosTarget(BaseTarget):
@@ -118,11 +120,15 @@ class IosTarget(BaseTarget):
             from netmiko import ConnectHandler  # heavy; see _translate
 
             s = self.settings
+            tuning: dict[str, Any] = {}
+            if s.fast_cli is not None:
+                tuning["fast_cli"] = s.fast_cli
+            if s.delay_factor is not None:
+                tuning["global_delay_factor"] = s.delay_factor
             conn = ConnectHandler(
                 device_type="cisco_ios", host=s.host, port=s.port or 22,
                 username=self._username, password=self._password, secret=self._secret,
-                fast_cli=s.fast_cli, global_delay_factor=s.delay_factor,
-                conn_timeout=s.timeout, auth_timeout=s.timeout, banner_timeout=s.timeout,
+                **tuning, conn_timeout=s.timeout, auth_timeout=s.timeout, banner_timeout=s.timeout,
                 read_timeout_override=None, allow_agent=False, use_keys=False,
                 ssh_strict=False, system_host_keys=False, alt_host_keys=False)
             if not conn.check_enable_mode():

@@ -31,6 +31,7 @@ from .meraki_client import DEFAULT_BASE_URL, connect, limiter_for, translate
 from .meraki_live import LiveNetwork, policy_vlan
 
 Json = dict[str, Any]
+MAX_TIMESPAN = 31 * 86_400  # the Dashboard's longest client-list window, in seconds
 KIND_ORDER = ("wifi_policy", "wifi_psk", "wifi_client")
 _VERSIONED = re.compile(r"^(?P<key>.+)\.v(?P<version>\d{1,6})$")
 
@@ -45,7 +46,8 @@ class MerakiSettings(BaseModel):
     base_url: str = DEFAULT_BASE_URL
     requests_per_second: Annotated[float, Field(gt=0, le=10_000)] = 10.0  # Meraki's org limit
     concurrency: Annotated[int, Field(ge=1, le=16)] = 4
-    timeout: float = 30.0
+    # The SDK's own defaults (single_request_timeout, maximum_retries, 429 wait).
+    timeout: float = 60.0
     max_retries: Annotated[int, Field(ge=1, le=10)] = 5
     retry_wait: Annotated[int, Field(ge=1, le=120)] = 60  # 429 without Retry-After
     templates_dir: str | None = None
@@ -58,6 +60,7 @@ class MerakiScope(BaseModel):
     recipients: dict[str, list[str]] = {}
     occupier_names: dict[str, str] = {}
     site_name: str = ""
+    devices: dict[str, str] = {}  # MAC mode: managed client name -> MAC, on any date
 
 
 class MerakiTarget(BaseTarget):
@@ -97,6 +100,19 @@ class MerakiTarget(BaseTarget):
         except Exception as exc:  # noqa: BLE001 - every SDK failure becomes a TargetError
             raise translate(self.spec.id, exc) from exc
 
+    def call_or_none(self, fn: Any, *args: Any) -> Any:
+        """Like `call`, but None for 404 (an object that does not exist)."""
+        import meraki
+
+        try:
+            return fn(*args)
+        except meraki.APIError as exc:
+            if exc.status == 404:
+                return None
+            raise translate(self.spec.id, exc) from exc
+        except Exception as exc:  # noqa: BLE001 - as in `call`
+            raise translate(self.spec.id, exc) from exc
+
     # -- read ------------------------------------------------------------------------
     def read_live(self) -> LiveNetwork:
         d, s = self.dashboard(), self.settings
@@ -111,18 +127,53 @@ class MerakiTarget(BaseTarget):
                     m = _VERSIONED.fullmatch(psk["name"])
                     live.psks[m.group("key") if m else psk["name"]] = psk
         else:
-            listed = self.call(d.networks.getNetworkPoliciesByClient, s.network_id,
-                               perPage=1000, total_pages="all")
-            for entry in listed:
-                if not str(entry.get("name") or "").startswith(prefix):
-                    continue
-                client = self.call(d.networks.getNetworkClient, s.network_id, entry["clientId"])
+            self._read_clients(live)
+        return live
+
+    def _read_clients(self, live: LiveNetwork) -> None:
+        """MAC-provisioned clients, including devices that have been away for months.
+
+        The Dashboard lists clients only for a window (one day by default, 31 at most), so
+        one listing over the longest window finds the recently seen ones (their MAC from
+        the estate's device names, so no call per client), and each device the estate
+        names that the listing missed is read by MAC, which holds whatever its last-seen.
+        A managed name the estate does not know costs one lookup for its MAC.
+        """
+        d, s, prefix = self.dashboard(), self.settings, self.scope.prefix
+        known = dict(self.scope.devices)
+        names = self.call(d.networks.getNetworkPoliciesByClient, s.network_id, perPage=1000,
+                          timespan=MAX_TIMESPAN, total_pages="all")
+        by_name: dict[str, list[Json]] = {}
+        for entry in names:
+            name = str(entry.get("name") or "")
+            if name.startswith(prefix):
+                by_name.setdefault(name, []).append(entry)
+        for name, entries in by_name.items():
+            for entry in entries:
+                mac = known.get(name) if len(entries) == 1 else None
+                if mac is None:  # not a device of the estate, or a name used twice
+                    mac = self.call(d.networks.getNetworkClient, s.network_id,
+                                    entry["clientId"])["mac"].lower()
                 group = next((a for a in entry.get("assigned", [])
                               if a.get("type") == "Group policy"), None)
-                live.clients[client["mac"].lower()] = {
-                    "clientId": entry["clientId"], "name": entry["name"],
-                    "policy": group["name"] if group else None}
-        return live
+                live.clients[mac] = {"clientId": entry["clientId"], "name": name,
+                                     "policy": group["name"] if group else None}
+        for mac in sorted(set(known.values())):
+            if mac not in live.clients:
+                self._read_client(live, mac)
+
+    def _read_client(self, live: LiveNetwork, mac: str) -> None:
+        """One device by MAC: its policy (and its name, when it has one of ours)."""
+        d, s = self.dashboard(), self.settings
+        policy = self.call_or_none(d.networks.getNetworkClientPolicy, s.network_id, mac)
+        if policy is None or policy.get("devicePolicy") in (None, "Normal"):
+            return  # never provisioned (the Dashboard does not know the MAC), or not now
+        client = self.call(d.networks.getNetworkClient, s.network_id, mac)
+        if not str(client.get("description") or "").startswith(self.scope.prefix):
+            return  # provisioned by someone else: out of scope
+        live.clients[mac] = {"clientId": client["id"], "name": client["description"],
+                             "policy": live.policy_name(policy.get("groupPolicyId"))
+                             if policy.get("devicePolicy") == "Group policy" else None}
 
     def resources(self, live: LiveNetwork) -> list[Resource]:
         tid, prefix = self.spec.id, self.scope.prefix

@@ -226,4 +226,5 @@ def test_one_lab_serves_many_switches_each_with_its_own_state() -> None:
         assert "only-here" not in lab.device("site/sw2").running_config()
         assert lab.endpoints()["site/sw0"] == {"host": "127.0.0.1",
                                                "port": lab.address("site/sw0")[1],
-                                               "transport": "ssh"}
+                                               "transport": "ssh", "fast_cli": True,
+                                               "delay_factor": 0.1}
