@@ -67,6 +67,15 @@ def _register_simulate() -> None:
 _register_simulate()
 
 
+def _register_pbx() -> None:
+    from .pbx import pbx_app
+
+    app.add_typer(pbx_app, name="pbx")
+
+
+_register_pbx()
+
+
 def _register_console() -> None:
     from .console import console_app
 

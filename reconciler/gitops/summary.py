@@ -36,6 +36,8 @@ TERMS: Mapping[str, tuple[str, str, str | None]] = {
     "pbx_hunt_group": ("hunt group", "hunt groups", None),
     "pbx_voicemail": ("voicemail box", "voicemail boxes", None),
     "pbx_main_number": ("main-number routing step", "main-number routing steps", None),
+    "pbx_policy": ("calling policy", "calling policies", None),
+    "pbx_site_route": ("site dial plan", "site dial plans", None),
     "handset": ("desk phone", "desk phones", None),
     "dhcp_subnet": ("DHCP range", "DHCP ranges", None),
 }
