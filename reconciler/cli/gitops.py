@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from .. import outbox
 from ..gitops.drift_render import render_drift_markdown, render_drift_text
 from .common import (
     EXIT_ERROR,
@@ -85,6 +86,7 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
         raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
                                  param_hint="--format")
     rec = reconciler(repo, creds_file, endpoints, journal, on_run=report_run)
+    outbox.set_default_dir(rec.repo / "outbox")  # as apply: invitations go there
     report = rec.drift(parse_date(at), tuple(site or ()), tuple(target or ()), window=window,
                        dry_run=dry_run,
                        policy=policy(wait, allow_mass_change, mass_change_share, allow_offboard))

@@ -25,7 +25,13 @@ from ..errors import ConfigError, TargetError, TargetRejected
 from ._render import environment
 from .freeradius_auth import generate_password, sql_escape
 from .freeradius_db import RadiusDb
-from .freeradius_rows import Scope, preview, read_resources, statements
+from .freeradius_rows import (
+    PLAIN_PASSWORD_ATTRS,
+    Scope,
+    preview,
+    read_resources,
+    statements,
+)
 
 
 class FreeradiusSettings(BaseModel):
@@ -42,7 +48,9 @@ class FreeradiusTarget(BaseTarget):
     platform: ClassVar[str] = "freeradius"
     # Last: it sends invitations, which no rollback of a later failure could take back.
     wave: ClassVar[int] = 9
-    kind_order: ClassVar[tuple[str, ...]] = ("radius_group", "radius_user", "radius_mac")
+    # Grants last in, first out: creates write credentials before the site grant that makes
+    # them usable, deletes remove the grant first (any order is safe: see freeradius_rows).
+    kind_order: ClassVar[tuple[str, ...]] = ("radius_user", "radius_mac", "radius_group")
     write_only: ClassVar[Mapping[str, frozenset[str]]] = {"radius_user": frozenset({"invite"})}
     max_concurrency: ClassVar[int] = 4
     guarded_kinds: ClassVar[tuple[str, ...]] = ("radius_user", "radius_mac")
@@ -102,7 +110,7 @@ class FreeradiusTarget(BaseTarget):
     def _refuse_foreign(self, c: Change) -> None:
         """A user name that already has credentials outside our scope is not ours to take."""
         user = sql_escape(c.key) if c.kind == "radius_user" else c.key
-        attrs = (*self.scope.user_attrs, "Cleartext-Password")
+        attrs = PLAIN_PASSWORD_ATTRS
         marks = ", ".join("?" * len(attrs))
         sql = f"SELECT count(*) FROM radcheck WHERE username = ? AND attribute IN ({marks})"  # noqa: S608
         rows = self.db.query(sql, (user, *attrs))
