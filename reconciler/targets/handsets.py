@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.resources import Resource
-from ._render import environment
+from ._render import render_template
 
 MARKER = "reconciler"
 NAME_RE = re.compile(r"^([0-9a-f]{12})\.(cfg|xml)$")
@@ -80,11 +80,11 @@ def _parse_marker(line: str) -> dict[str, Any] | None:
 
 def render_file(mac: str, attrs: Mapping[str, Any], password: str, server: str,
                 timezone: str, templates_dir: str | None = None) -> str:
-    tpl = environment(templates_dir).get_template(vendor(str(attrs["model"]))[0])
-    return tpl.render(marker=marker(attrs), mac=mac, model=attrs["model"],
-                      label=attrs["label"], username=attrs["endpoint"],
-                      extension=attrs["extension"], password=password, server=server,
-                      timezone=timezone) + "\n"
+    return render_template(vendor(str(attrs["model"]))[0], templates_dir,
+                           marker=marker(attrs), mac=mac, model=attrs["model"],
+                           label=attrs["label"], username=attrs["endpoint"],
+                           extension=attrs["extension"], password=password, server=server,
+                           timezone=timezone) + "\n"
 
 
 def write_file(directory: Path, name: str, text: str) -> None:
