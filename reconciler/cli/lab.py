@@ -8,6 +8,7 @@ RECONCILER_ENDPOINTS / RECONCILER_CREDENTIALS variables it prints.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -25,6 +26,7 @@ import typer
 from ruamel.yaml import YAML
 
 from ..errors import ConfigError
+from ..lab.files import write_private
 from ..model.base import Platform
 from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
@@ -130,6 +132,9 @@ LAB_PLANNERS: list[LabPlanner] = [plan_switches, _plan_ios, _plan_wifi, plan_rad
 
 
 def build_lab(estate: Estate, workdir: Path) -> LabPlan:
+    # The lab folder holds device logins and phone files with SIP passwords: it ignores
+    # itself, so no repository can pick it up, whatever its own .gitignore says.
+    (workdir / ".gitignore").write_text("# written by reconciler lab\n*\n")
     plan = LabPlan()
     for planner in LAB_PLANNERS:
         planner(estate, workdir, plan)
@@ -152,11 +157,11 @@ def write_lab_files(workdir: Path, plan: LabPlan, endpoints: dict[str, Any]) -> 
     yaml = YAML(typ="safe")
     yaml.default_flow_style = False
     ep_file, cred_file = workdir / "endpoints.yaml", workdir / "credentials.yaml"
-    with ep_file.open("w") as fh:
-        yaml.dump(endpoints_doc(plan, endpoints), fh)
-    fd = os.open(cred_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        yaml.dump(plan.credentials, fh)
+    # An endpoints file may carry an inline DSN password: both are the owner's only.
+    for path, doc in ((ep_file, endpoints_doc(plan, endpoints)), (cred_file, plan.credentials)):
+        text = io.StringIO()
+        yaml.dump(doc, text)
+        write_private(path, text.getvalue())
     return ep_file, cred_file
 
 
@@ -191,7 +196,7 @@ def up(repo: RepoOpt = Path("."),
     estate = load(root)
     plan = build_lab(estate, workdir)
     config = workdir / "lab.json"
-    config.write_text(json.dumps({"components": plan.components}, indent=2))
+    write_private(config, json.dumps({"components": plan.components}, indent=2))
     ready = workdir / "ready.json"
     ready.unlink(missing_ok=True)
     log = (workdir / "lab.log").open("w")

@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 
 from .. import outbox
 from ..engine.apply import RunResult
-from ..engine.credentials import CredentialStore
+from ..engine.credentials import CredentialStore, settings_secrets
 from ..engine.plan import Plan, make_plan
 from ..engine.render_text import render_text
 from ..engine.resources import TargetSpec
@@ -72,6 +72,8 @@ def apply_endpoints(desired: DesiredState, path: Path | None) -> DesiredState:
         raise ConfigError(f"cannot read endpoints file {path}: {exc.strerror}") from None
     overrides: dict[str, Any] = data.get("targets", {}) if isinstance(data, dict) else {}
     for tid, fields in overrides.items():
+        if isinstance(fields, dict):
+            OUT.secrets += settings_secrets(fields)  # an inline DSN password: never printed
         if tid in desired.targets and isinstance(fields, dict):
             desired.targets[tid] = desired.targets[tid].with_settings(**fields)
     return desired

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from ..clock import now_utc
 from ..errors import PlanError, ReconcilerError
-from .credentials import CredentialStore
+from .credentials import MASK, CredentialStore, redact_settings
 from .diff import diff, order_changes
 from .resources import Change, Resource, TargetSpec, digest
 from .runner import Progress, run_bounded
@@ -46,7 +46,7 @@ class TargetPlan:
     def to_json(self) -> dict[str, Any]:
         s = self.spec
         return {"target": s.id, "platform": s.platform, "site": s.site,
-                "spec": {"settings": dict(s.settings), "scope": dict(s.scope),
+                "spec": {"settings": redact_settings(s.settings), "scope": dict(s.scope),
                          "credentials": s.credentials},
                 "live_digest": self.digest, "error": self.error,
                 "live_count": self.live_count, "desired_count": self.desired_count,
@@ -114,6 +114,11 @@ def open_target(spec: TargetSpec, registry: Mapping[str, TargetClass],
     cls = registry.get(spec.platform)
     if cls is None:
         raise UnknownPlatformError(spec.platform, list(registry))
+    masked = sorted(k for k, v in spec.settings.items() if isinstance(v, str) and MASK in v)
+    if masked:
+        from ..errors import ConfigError
+        raise ConfigError(f"{spec.id}: {', '.join(masked)} masked in the saved plan (a plan "
+                          "never holds a password): give the same endpoints file again")
     credential = creds.get(spec.credentials) if spec.credentials else None
     target: Target = cls(spec, credential)
     return target

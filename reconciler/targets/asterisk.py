@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -66,11 +65,12 @@ class AsteriskTarget(BaseTarget):
             raise ConfigError(f"{spec.id}: no realtime database: set `path` (SQLite) or `dsn` "
                               "(PostgreSQL) in the endpoints file or the credential")
         self.db = Database(spec.id, path=None if dsn else self.settings.path, dsn=dsn)
-        self.provisioning = Path(self.settings.provisioning_dir)
+        self.folder = handsets.folder_for(spec.id, self.settings.provisioning_dir)
+        self.provisioning = self.folder.path
 
     def read(self) -> list[Resource]:
         live = read_rows(self.spec.id, self.scope, self.db.query)
-        return live + handsets.read_dir(self.spec.id, self.provisioning)
+        return live + handsets.read_dir(self.spec.id, self.folder)
 
     def render(self, changes: Sequence[Change]) -> list[str]:
         lines: list[str] = []
@@ -127,11 +127,7 @@ class AsteriskTarget(BaseTarget):
             self._deliver(generated)
         # Committed: now the files.
         try:
-            for name, text in sorted(contents.items(), key=lambda kv: kv[1] is not None):
-                if text is None:
-                    (self.provisioning / name).unlink(missing_ok=True)
-                else:
-                    handsets.write_file(self.provisioning, name, text)
+            handsets.write_files(self.folder, contents)
         except OSError as exc:
             raise TargetError(self.spec.id, f"cannot write provisioning files in "
                               f"{self.provisioning}: {exc.strerror}") from exc

@@ -8,6 +8,7 @@ change.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
@@ -29,6 +30,21 @@ from ..errors import (
 from ._render import render_changes
 from ._switch import SWITCH_KIND_ORDER, resources_from_inspect
 from .eos_parse import parse_running_config, to_inspect_json
+
+
+def _quiet_pyeapi() -> None:
+    """pyeapi logs each socket error with its traceback (through Python's last-resort
+    handler, straight to stderr) and its utils logger writes to syslog and stderr: none of
+    that passes the CLI's masking. The error reaches the user as our own, masked exception."""
+    for name in ("pyeapi", "pyeapi.eapilib", "pyeapi.client", "pyeapi.utils"):
+        log = logging.getLogger(name)
+        for handler in list(log.handlers):
+            log.removeHandler(handler)
+        log.addHandler(logging.NullHandler())
+        log.propagate = False
+
+
+_quiet_pyeapi()
 
 
 class EosSettings(BaseModel):

@@ -261,6 +261,10 @@ class ApplyRun:
                 site_name=scope.site_name or self.t.spec.site,
                 ssid_name=ssid.get("name", f"SSID {self.ssid}"), passphrase=m.passphrase,
                 credential_version=m.version, vlan=vlan)
-            outbox.send(scope.recipients.get(m.owner, []),
-                        f"Wi-Fi key for {m.device} at {scope.site_name or self.t.spec.site}",
-                        body, tag=f"wifi-key-{self.t.spec.site}-{m.owner}-{m.device}")
+            try:
+                outbox.send(scope.recipients.get(m.owner, []),
+                            f"Wi-Fi key for {m.device} at {scope.site_name or self.t.spec.site}",
+                            body, tag=f"wifi-key-{self.t.spec.site}-{m.owner}-{m.device}")
+            except OSError as exc:  # a failure of this target: the run rolls it back
+                raise TargetError(self.t.spec.id, f"the key for {m.device} could not be "
+                                  f"delivered: {exc.strerror or type(exc).__name__}") from None
