@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reconciler.lab.counters import Counters
-from reconciler.lab.eos_cli import Cli, Session
+from reconciler.lab.eos_cli import Cli, Session, max_pending
 from reconciler.lab.eos_config import CliError, EosConfig, Marker, incomplete, invalid
 from reconciler.lab.eos_names import BadToken, expand_interfaces, if_type, parse_vlan_list
 from reconciler.lab.eos_parse import parse_config
@@ -258,7 +258,7 @@ class EosDevice:
         if key == "configuration":
             if not args or _expand(args[0], ("sessions",), words, 2) != "sessions":
                 raise incomplete()
-            return show_sessions(self.sessions)
+            return show_sessions(self.sessions, max_pending(cfg))
         if key == "vlan":
             configured = "configured-ports" in args
             vids: list[int] | None = None
