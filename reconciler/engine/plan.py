@@ -38,6 +38,8 @@ class TargetPlan:
     live_count: int = 0
     desired_count: int = 0
     live_kinds: dict[str, int] = field(default_factory=dict)  # for the blast-radius guard
+    #: Changes that would take over something reconciler did not make (see Plan.refusals).
+    refusals: list[str] = field(default_factory=list)
 
     @property
     def target(self) -> str:
@@ -136,6 +138,9 @@ def plan_target(spec: TargetSpec, desired: Sequence[Resource],
             tp.changes = order_changes(diff(live, desired, target.write_only),
                                        target.kind_order)
             tp.commands = target.render(tp.changes) if tp.changes else []
+            claims = getattr(target, "foreign_claims", None)
+            if claims is not None and tp.changes:
+                tp.refusals = list(claims(tp.changes))
     except ReconcilerError as exc:
         tp.error = str(exc)
     return tp
@@ -153,7 +158,8 @@ def make_plan(desired: Desired, registry: Mapping[str, TargetClass], creds: Cred
 
     limits = {p: getattr(c, "max_concurrency", 8) for p, c in registry.items()}
     targets = run_bounded(specs, one, lambda s: s.platform, limits, max_workers)
-    return Plan(at=desired.at, targets=targets)
+    return Plan(at=desired.at, targets=targets,
+                refusals=[r for t in targets for r in t.refusals])
 
 
 Renderer = Callable[[Plan], str]

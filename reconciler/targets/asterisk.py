@@ -69,7 +69,8 @@ class AsteriskTarget(BaseTarget):
         self.provisioning = self.folder.path
 
     def read(self) -> list[Resource]:
-        live = read_rows(self.spec.id, self.scope, self.db.query)
+        self.foreign = {}
+        live = read_rows(self.spec.id, self.scope, self.db.query, self.foreign)
         return live + handsets.read_dir(self.spec.id, self.folder)
 
     def render(self, changes: Sequence[Change]) -> list[str]:

@@ -34,7 +34,7 @@ from ..errors import (
     TargetUnavailable,
 )
 from ._render import render_changes
-from ._switch import SWITCH_KIND_ORDER, resources_from_inspect
+from ._switch import SWITCH_KIND_ORDER, foreign_objects, resources_from_inspect
 from .eos_parse import parse_running_config, to_inspect_json
 
 SESSION_PREFIX = "rcl-"
@@ -137,6 +137,7 @@ class EosTarget(BaseTarget):
         parsed = to_inspect_json(cfg)
         for vid, svi in cfg.svis.items():  # DHCP relay targets, for sites with a DHCP server
             parsed["svis"][str(vid)]["helpers"] = [h.address for h in svi.helper_addresses]  # type: ignore[typeddict-unknown-key]
+        self.foreign = foreign_objects(self.spec, parsed)
         return resources_from_inspect(self.spec, parsed)
 
     def render(self, changes: Sequence[Change]) -> list[str]:

@@ -31,7 +31,7 @@ from ..errors import (
     VerifyError,
 )
 from ._render import render_changes
-from ._switch import SWITCH_KIND_ORDER, resources_from_inspect
+from ._switch import SWITCH_KIND_ORDER, foreign_objects, resources_from_inspect
 from .ios_parse import parse_running_config, parse_show_vlan, vlans_from_show_vlan
 
 # What IOS answers when it refuses a line (informational `% Access VLAN does not exist.
@@ -161,6 +161,7 @@ class IosTarget(BaseTarget):
         parsed = parse_running_config(running)
         parsed["vlans"] = vlans_from_show_vlan(parse_show_vlan(vlans))
         self.running_config = running
+        self.foreign = foreign_objects(self.spec, parsed)
         self._live = resources_from_inspect(self.spec, parsed)
         return list(self._live)
 

@@ -2,11 +2,16 @@
 
 Scope: group policies and identity PSKs (or MAC-provisioned clients) whose names
 start with the site's managed prefix; nothing else on the network is read into the
-plan, changed or deleted. Read: two listing calls per network (group policies, and
-the devices SSID's identity PSKs; in MAC mode the clients with a policy plus one
-lookup per managed client for its MAC). Apply: only the changed objects, bounded
-concurrency, every request under the organisation's rate (see `meraki_client`);
-on failure the calls already made are reversed (`meraki_apply`).
+plan, changed or deleted. A MAC-provisioned client is ours only while it also holds
+one of our group policies: a client an operator set to Blocked, Allowed or a policy
+of their own is never taken over (plan refused) nor reset to Normal.
+
+Read: two listing calls per network (group policies, and the devices SSID's
+identity PSKs; in MAC mode the clients with a policy plus one lookup per managed
+client for its MAC; a plan that provisions new MACs looks each one up). Apply:
+only the changed objects, bounded concurrency, every request under the
+organisation's rate (see `meraki_client`); on failure the calls already made are
+reversed (`meraki_apply`).
 
 PSK keys are generated here, written to the Dashboard, mailed to the occupier's
 admins through the outbox, and never compared: the name carries `.v<version>` so
@@ -23,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.credentials import Credential
 from ..engine.resources import Change, Resource, TargetSpec
-from ..engine.target import ApplyResult, BaseTarget
+from ..engine.target import ApplyResult, BaseTarget, claim_refusal
 from ..errors import ConfigError
 from ._render import render_changes
 from .meraki_apply import ApplyRun
@@ -119,9 +124,15 @@ class MerakiTarget(BaseTarget):
                 client = self.call(d.networks.getNetworkClient, s.network_id, entry["clientId"])
                 group = next((a for a in entry.get("assigned", [])
                               if a.get("type") == "Group policy"), None)
-                live.clients[client["mac"].lower()] = {
-                    "clientId": entry["clientId"], "name": entry["name"],
-                    "policy": group["name"] if group else None}
+                mac = client["mac"].lower()
+                if group is None or not str(group.get("name", "")).startswith(prefix):
+                    first: Json = next(iter(entry.get("assigned", [])), {})
+                    policy = (group or first).get("name")
+                    live.foreign_clients[mac] = (f"client {entry['name']!r}, whose policy an "
+                                                 f"operator set to {policy!r}")
+                    continue
+                live.clients[mac] = {"clientId": entry["clientId"], "name": entry["name"],
+                                     "policy": group["name"]}
         return live
 
     def resources(self, live: LiveNetwork) -> list[Resource]:
@@ -145,7 +156,38 @@ class MerakiTarget(BaseTarget):
 
     def read(self) -> list[Resource]:
         self._live = self.read_live()
+        self.foreign = {("wifi_client", mac): what
+                        for mac, what in self._live.foreign_clients.items()}
         return self.resources(self._live)
+
+    def foreign_claims(self, changes: Sequence[Change]) -> list[str]:
+        """A MAC the estate would provision that an operator gave a policy of their own
+        (Blocked, Allowed, a hand-made group policy) is not ours to take over.
+
+        Such clients carry no name of ours, so read() cannot list them cheaply; the
+        MACs this plan creates are looked up one by one instead."""
+        out = super().foreign_claims(changes)
+        for c in changes:
+            if c.kind != "wifi_client" or c.op != "create" or ("wifi_client", c.key) in \
+                    self.foreign:
+                continue
+            current = self._client_policy(c.key)
+            if current is None or current.get("devicePolicy") in (None, "Normal"):
+                continue  # unknown to the network, or no policy: free to provision
+            policy = str(current["devicePolicy"])
+            if policy == "Group policy" and self._live is not None:
+                policy = f"group policy {self._live.policy_name(current.get('groupPolicyId'))!r}"
+            out.append(claim_refusal(self.spec.id, c, f"a client an operator set to {policy}"))
+        return out
+
+    def _client_policy(self, mac: str) -> Any:
+        try:  # the Dashboard takes a MAC where it takes a client id
+            return self.dashboard().networks.getNetworkClientPolicy(self.settings.network_id,
+                                                                   mac)
+        except Exception as exc:  # noqa: BLE001 - 404 is an answer; the rest are errors
+            if getattr(exc, "status", None) == 404:
+                return None
+            raise translate(self.spec.id, exc) from exc
 
     # -- render / apply ----------------------------------------------------------------
     def render(self, changes: Sequence[Change]) -> list[str]:
