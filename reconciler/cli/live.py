@@ -18,6 +18,7 @@ from ..engine.render_text import render_text
 from ..engine.resources import TargetSpec
 from ..errors import ConfigError, PlanError
 from ..gitops.markdown import render_markdown
+from ..gitops.offline import offline_plan
 from ..gitops.planning import finish_plan, scoped
 from ..intent import DesiredState, compile_estate
 from ..model.estate import Estate
@@ -149,10 +150,20 @@ def plan_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, fmt: FormatOpt = "text
                                                       "for `reconciler apply FILE`.")] = None,
              creds_file: CredOpt = None, endpoints: EndpointsOpt = None,
              changed_since: ChangedSinceOpt = None,
-             allow_offboard: AllowOffboardOpt = None) -> None:
+             allow_offboard: AllowOffboardOpt = None,
+             offline: Annotated[bool, typer.Option(
+                 "--offline", help="Read no live system and no credentials: compare the "
+                 "estate with itself at --changed-since REF (a pull request planned without "
+                 "live credentials). Not applicable.")] = False) -> None:
     """Show what apply would change: exit 0 no changes, 2 changes, 1 error or refused."""
-    creds = credentials(creds_file)
-    plan = build_plan(repo, at, creds, endpoints, site, target, changed_since, allow_offboard)
+    if offline:
+        estate, desired, scope = desired_for(repo, at, None, site, target, changed_since)
+        plan = finish_plan(offline_plan(desired, scope, TARGETS), repo, estate, desired.at,
+                           scope, allow_offboard or ())
+    else:
+        creds = credentials(creds_file)
+        plan = build_plan(repo, at, creds, endpoints, site, target, changed_since,
+                          allow_offboard)
     emit_plan(plan, fmt, out)
     if plan.errors or plan.refusals:
         raise typer.Exit(EXIT_ERROR)
@@ -206,6 +217,10 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
             plan = Plan.from_json(json.loads(plan_file.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise PlanError(f"cannot read plan {plan_file}: {exc}") from None
+        if plan.offline:
+            raise PlanError(f"{plan_file} was planned offline (without live credentials): "
+                            "it compares the estate with itself; plan against the live "
+                            "systems to apply")
         plan = _retarget(plan, endpoints)
         sites = plan_sites(plan)
     else:

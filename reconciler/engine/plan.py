@@ -75,6 +75,9 @@ class Plan:
     commit: str | None = None
     notes: list[str] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)
+    #: Made without reading any live system (a pull request without live credentials):
+    #: the estate compared with itself at a git ref; never applicable.
+    offline: bool = False
 
     @property
     def changes(self) -> list[Change]:
@@ -95,7 +98,8 @@ class Plan:
     def to_json(self) -> dict[str, Any]:
         return {"format_version": FORMAT_VERSION, "at": self.at.isoformat(),
                 "created_at": self.created_at, "commit": self.commit,
-                "summary": self.summary(), "notes": self.notes, "refusals": self.refusals,
+                "summary": self.summary(), "offline": self.offline, "notes": self.notes,
+                "refusals": self.refusals,
                 "errors": self.errors, "targets": [t.to_json() for t in self.targets]}
 
     @staticmethod
@@ -106,7 +110,7 @@ class Plan:
         return Plan(dt.date.fromisoformat(d["at"]),
                     [TargetPlan.from_json(t) for t in d.get("targets", [])],
                     d.get("created_at", ""), d.get("commit"), list(d.get("notes", [])),
-                    list(d.get("refusals", [])))
+                    list(d.get("refusals", [])), bool(d.get("offline", False)))
 
 
 def open_target(spec: TargetSpec, registry: Mapping[str, TargetClass],

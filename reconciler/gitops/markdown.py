@@ -103,6 +103,11 @@ def render_markdown(plan: Plan, *, limit: int = COMMENT_LIMIT, title: str = "rec
     b.add(f"### {_esc(title)} for {plan.at.isoformat()}"
           + (f" at `{plan.commit[:10]}`" if plan.commit else ""))
     b.add("")
+    if plan.offline:
+        b.add("> [!NOTE]\n> **Planned without live credentials.** No live system was read: "
+              "the changes below are what this estate changes against the base branch's "
+              "estate. Device commands are not shown.")
+        b.add("")
     if plan.refusals:
         b.add("> [!CAUTION]\n> **Refused**: apply will change nothing until this is resolved.")
         for r in plan.refusals:
@@ -121,7 +126,8 @@ def render_markdown(plan: Plan, *, limit: int = COMMENT_LIMIT, title: str = "rec
               f"{s['delete']} to delete** on {sum(1 for t in plan.targets if t.changes)} "
               f"of {len(plan.targets)} target(s).")
     elif not plan.errors:
-        b.add("**No changes.** The live systems match the estate.")
+        b.add("**No changes** to the desired state." if plan.offline else
+              "**No changes.** The live systems match the estate.")
     cut_lines = 0
     if plan.has_changes:
         b.add("\n#### What changes, by occupier\n")

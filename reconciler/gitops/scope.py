@@ -33,6 +33,9 @@ class Scope:
     sites: set[str] = field(default_factory=set)
     full: bool = False  # the REF could not be compiled: everything is in scope
     notes: list[str] = field(default_factory=list)
+    #: The desired state at REF on the same date (None when REF did not compile, or when
+    #: no estate file changed): what an offline plan compares with.
+    before: DesiredState | None = field(default=None, repr=False)
 
     def describe(self) -> str:
         if self.full:
@@ -97,6 +100,7 @@ def compute_scope(repo: EstateRepo, ref: str, now: DesiredState, at: dt.date) ->
             scope.notes.append(f"the estate at {ref} does not compile ({exc!r}), so every "
                                "target is planned")
             before = None
+    scope.before = before
     if before is None:
         scope.targets = set(now.targets)
     else:
