@@ -4,7 +4,8 @@ Property paths (`github.event.pull_request.base.sha`, `needs.x.outputs.y`), stri
 number and boolean literals, `==` `!=` `!` `&&` `||` (which return an operand, as in
 GitHub: `a && 'x' || ''`), parentheses, and the functions `always()`, `success()`,
 `failure()`, `cancelled()`, `contains()`, `startsWith()`, `endsWith()`, `fromJSON()`.
-A missing property is null, and null, false, 0 and '' are falsy, as in GitHub.
+A missing property is null, and null, false, 0 and '' are falsy; `==` is GitHub's loose
+equality (strings ignore case, other types are compared as numbers, so null == '').
 Anything else raises, so a workflow cannot rely on something not modelled here.
 """
 
@@ -42,10 +43,30 @@ def _truthy(v: Any) -> bool:
     return v not in (None, False, 0, "")
 
 
+def _number(v: Any) -> float:
+    if v is None:
+        return 0.0
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v) if v.strip() else 0.0
+        except ValueError:
+            return float("nan")
+    return float("nan")
+
+
 def _eq(a: Any, b: Any) -> bool:
+    """GitHub's loose equality: strings ignore case; other types meet as numbers."""
     if isinstance(a, str) and isinstance(b, str):
-        return a.lower() == b.lower()  # GitHub compares strings ignoring case
-    return bool(a == b)
+        return a.lower() == b.lower()
+    if type(a) is type(b) and not isinstance(a, (dict, list)):
+        return bool(a == b)
+    if isinstance(a, (dict, list)) or isinstance(b, (dict, list)):
+        return a is b
+    return _number(a) == _number(b)  # NaN equals nothing
 
 
 class _Parser:

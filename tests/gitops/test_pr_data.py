@@ -64,6 +64,7 @@ def test_expressions_follow_github() -> None:
     ctx["needs"]["c"]["outputs"]["data_only"] = "false"
     assert evaluate("needs.c.outputs.data_only == 'true' && secrets.S || ''", ctx) == ""
     assert evaluate("needs.c.outputs.missing", ctx) is None
+    assert evaluate("needs.c.outputs.missing != ''", ctx) is False  # null == '' in GitHub
     assert evaluate("always() && needs.c.result != 'skipped'", ctx, status="failure") is True
     assert evaluate("success()", ctx, status="failure") is False
     assert interpolate("pr-${{ github.event.pull_request.number }}", ctx) == "pr-7"
