@@ -36,8 +36,11 @@ def _open_dir(name: str, parent: int | None, shown: Path, create: bool, mode: in
     except FileNotFoundError:
         if not create:
             raise
-        os.mkdir(name, mode, dir_fd=parent)
-        return os.open(name, _DIR_FLAGS, dir_fd=parent)
+        try:
+            os.mkdir(name, mode, dir_fd=parent)
+        except FileExistsError:
+            pass  # another thread of this run made it a moment ago (targets send at once)
+        return _open_dir(name, parent, shown, False, mode)
     except OSError as exc:
         if exc.errno in (errno.ELOOP, errno.ENOTDIR):
             raise UnsafePath(errno.ELOOP, f"{shown} is a symbolic link or not a folder: "

@@ -110,6 +110,32 @@ def test_outbox_files_are_created_inside_it_never_through_a_link(tmp_path: Path,
         outbox.send(["kim@acme.example"], "hello", "x", tag="../escape")
 
 
+def test_targets_sending_at_once_create_the_outbox_once(tmp_path: Path) -> None:
+    """RADIUS, PBX and Wi-Fi targets apply in parallel: the first mails race to make it."""
+    import threading
+
+    from reconciler import safefiles
+
+    failures: list[BaseException] = []
+    for n in range(12):
+        box = tmp_path / f"outbox{n}"
+
+        def send(i: int, box: Path = box) -> None:
+            try:
+                with safefiles.open_folder(box) as fd:
+                    safefiles.create_new(fd, f"m{i}.eml", b"x")
+            except OSError as exc:
+                failures.append(exc)
+
+        threads = [threading.Thread(target=send, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(list(box.iterdir())) + len(failures) >= 8
+    assert failures == []
+
+
 def test_a_phone_file_that_is_a_link_is_replaced_not_followed(
         pbx: tuple[Path, Any, Path], tmp_path: Path) -> None:
     _root, desired, db = pbx
