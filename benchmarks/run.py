@@ -76,6 +76,7 @@ class Bench:
             "RECONCILER_CREDENTIALS": str(estate / ".lab" / "credentials.yaml")}
         self.eps: dict[str, dict[str, Any]] = {}
         self.steps: list[Step] = []
+        self.last_cpu_seconds = 0.0
 
     def cli(self, *args: str, ok: tuple[int, ...] = (0,)) -> tuple[float, int, float, str]:
         """Run `reconciler ARGS` in a new process: (seconds, exit code, peak MiB, stdout)."""
@@ -88,6 +89,9 @@ class Bench:
             _pid, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - start
             proc.returncode = rc = os.waitstatus_to_exitcode(status)
+            # CPU time of the process and the children it waited for (under load, wall
+            # time says more about the other jobs than about us).
+            self.last_cpu_seconds = usage.ru_utime + usage.ru_stime
             out.seek(0)
             err.seek(0)
             stdout, stderr = out.read().decode(), err.read().decode()
@@ -158,13 +162,35 @@ def _move_one(estate: Path, site_docs: dict[str, Any], occ_docs: dict[str, Any],
     raise SystemExit(f"no occupier without voice at {site_id} to move")
 
 
+def console_step(bench: Bench, workdir: Path) -> Step:
+    """`reconciler console build` for the whole estate: wall time, peak memory, page sizes."""
+    out = workdir / "console"
+    seconds, rc, rss, _ = bench.cli("console", "build", "--out", str(out), ok=(0,))
+    sizes = {p.relative_to(out).as_posix(): p.stat().st_size for p in out.rglob("*")
+             if p.is_file()}
+    pages = [k for k in sizes if k.endswith(".html")]
+    biggest = max(pages, key=lambda k: sizes[k])
+    step = Step("console build", round(seconds, 3), rc, round(rss, 1),
+                note=f"{len(pages)} pages, {sum(sizes.values()) / 2**20:.1f} MiB in all",
+                extra={"estate_page_bytes": sizes["index.html"], "pages": len(pages),
+                       "cpu_seconds": round(bench.last_cpu_seconds, 2),
+                       "total_bytes": sum(sizes.values()), "largest_page": biggest,
+                       "largest_page_bytes": sizes[biggest],
+                       "search_index_bytes": sizes.get("assets/search-index.js", 0)})
+    bench.steps.append(step)
+    print(f"  {'console build':<22} {seconds:7.2f} s  (CPU {bench.last_cpu_seconds:.1f} s)  "
+          f"exit {rc}  {rss:6.0f} MiB  estate page "
+          f"{sizes['index.html'] / 1024:.0f} KiB, {len(pages)} pages", file=sys.stderr, flush=True)
+    return step
+
+
 def _supports(bench: Bench, option: str) -> bool:
     _, _, _, out = bench.cli("plan", "--help")
     return option in out
 
 
 def run(size: str, workdir: Path, with_ansible: bool, forks: int,
-        all_platforms: bool = False) -> dict[str, Any]:
+        all_platforms: bool = False, only_console: bool = False) -> dict[str, Any]:
     known = _platforms()
     if not all_platforms:  # the switch estate; --all-platforms adds Wi-Fi, RADIUS, PBX...
         known = [p for p in known if p in SWITCH_PLATFORMS]
@@ -181,6 +207,12 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int,
     result: dict[str, Any] = {"size": size, "sizes": {k: v for k, v in asdict(sizes).items()
                                                        if k != "platforms"},
                               "machine": _machine(), "generate_seconds": round(gen_seconds, 2)}
+    if only_console:  # no lab: the console reads git and files only
+        console_step(bench, workdir)
+        result["steps"] = [asdict(s) for s in bench.steps]
+        result["peak_rss_mb"] = max(s.peak_rss_mb for s in bench.steps)
+        result["load_average_1m_after"] = round(os.getloadavg()[0], 2)
+        return result
     changed_since = _supports(bench, "--changed-since")
     if changed_since:
         _git(estate, "init", "-q")
@@ -211,6 +243,7 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int,
         if changed_since:
             _git(estate, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid",
                  "commit", "-qam", "move")
+        console_step(bench, workdir)
         if with_ansible:
             from benchmarks import ansible_peer
 
@@ -272,6 +305,14 @@ def table(result: dict[str, Any]) -> str:
     rows.append(f"\nmachine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; load "
                 f"average {m['load_average_1m']} before, {result['load_average_1m_after']} "
                 f"after; peak memory {result['peak_rss_mb']:.0f} MiB")
+    console = next((s for s in result["steps"] if s["name"] == "console build"), None)
+    if console:
+        x = console["extra"]
+        rows.append(f"console: {x['pages']} pages in {console['seconds']:.1f} s (CPU "
+                    f"{x.get('cpu_seconds', 0):.1f} s); estate page "
+                    f"{x['estate_page_bytes'] / 1024:.0f} KiB, largest page {x['largest_page']} "
+                    f"{x['largest_page_bytes'] / 1024:.0f} KiB, search index "
+                    f"{x['search_index_bytes'] / 2**20:.1f} MiB")
     if "ansible_error" in result:
         rows.append(f"\nAnsible run failed: {result['ansible_error']}")
     if "ansible" in result:
@@ -320,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--all-platforms", action="store_true", help="generate the Wi-Fi, RADIUS "
                    "and PBX systems of every site too (when their targets exist); default: "
                    "switches only")
+    p.add_argument("--console-only", action="store_true", help="only the console build step "
+                   "(no lab): its time, peak memory and page sizes")
     p.add_argument("--markdown", type=Path, metavar="JSON", help="only print the results "
                    "of an earlier run as a Markdown table")
     args = p.parse_args(argv)
@@ -337,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="reconciler-bench-")
         workdir = Path(tmp.name)
     try:
-        result = run(args.size, workdir, args.ansible, args.forks, args.all_platforms)
+        result = run(args.size, workdir, args.ansible, args.forks, args.all_platforms,
+                     args.console_only)
     finally:
         if tmp is not None:
             tmp.cleanup()

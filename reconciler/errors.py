@@ -36,6 +36,18 @@ class InputError(ReconcilerError):
         super().__init__(first + more)
 
 
+class ParseError(InputError):
+    """A configuration text has a line the reader cannot understand: `issue` names it.
+
+    Raised by the switch running-config readers instead of guessing; `source` is the file
+    (or "running-config" for text read from a device).
+    """
+
+    def __init__(self, source: str, line: int, col: int, rule: str, message: str):
+        self.issue = InputIssue(source, line, col, rule, message)
+        super().__init__([self.issue])
+
+
 class ConfigError(ReconcilerError):
     """Something outside the estate files is wrong (credentials, endpoints, options)."""
 
@@ -92,6 +104,11 @@ class TargetAuthError(TargetError):
 
 class TargetRejected(TargetError):
     """The system refused a change (invalid command, constraint): permanent."""
+
+
+class UnreadableConfig(TargetError):
+    """The system's own configuration has a line the reconciler cannot read: fix that line
+    on the device (the message names it); retrying will not help."""
 
 
 class VerifyError(TargetError):

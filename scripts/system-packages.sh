@@ -15,6 +15,8 @@ PACKAGES=(
   freeradius-utils       # RADIUS: radclient/radtest for checks by hand
   freeradius-postgresql  # RADIUS: rlm_sql_postgresql for the PostgreSQL variant
   eapoltest              # RADIUS: eapol_test, a real 802.1X supplicant (PEAP tests)
+  chromium               # console: the browser the console's tests drive (Playwright)
+  chromium-driver        # console: chromium's WebDriver, for driving it by hand
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

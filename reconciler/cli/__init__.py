@@ -58,6 +58,24 @@ def _register_authoring() -> None:
 _register_authoring()
 
 
+def _register_pbx() -> None:
+    from .pbx import pbx_app
+
+    app.add_typer(pbx_app, name="pbx")
+
+
+_register_pbx()
+
+
+def _register_console() -> None:
+    from .console import console_app
+
+    app.add_typer(console_app, name="console")
+
+
+_register_console()
+
+
 def main() -> None:
     """Entry point: usage errors exit 1 (not 2, which means "changes" here)."""
     import sys

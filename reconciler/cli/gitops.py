@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -74,6 +75,9 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
                                                   "which a date-driven change counts as "
                                                   "scheduled, not drift.", metavar="DAYS")] = 7,
               allow_offboard: AllowOffboardOpt = None,
+              report_file: Annotated[Path | None, typer.Option(
+                  "--report", help="Also write the report as JSON to FILE (for the console "
+                  "and the workflow's artifact).", metavar="FILE", show_default=False)] = None,
               creds_file: CredOpt = None, endpoints: EndpointsOpt = None) -> None:
     """Find live changes made outside git; correct them or report them per site policy.
 
@@ -99,7 +103,12 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
         s = estate.sites.get(site_id)
         return s.drift_action(kind) if s is not None else "report"
 
-    report = classify(plan, policy, earlier_variants(earlier), window)
+    def write_only(target_id: str) -> Mapping[str, frozenset[str]]:
+        spec = desired.targets.get(target_id)
+        cls = TARGETS.get(spec.platform) if spec is not None else None
+        return getattr(cls, "write_only", {}) if cls is not None else {}
+
+    report = classify(plan, policy, earlier_variants(earlier), window, write_only)
     fix = correction_plan(plan, report)
     failed: set[str] = set()
     applied = False
@@ -114,6 +123,9 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
     elif report.refusals:
         report.notes.append("nothing corrected: the plan was refused")
     record_results(report, failed, applied)
+    if report_file is not None:
+        report_file.write_text(OUT.mask(json.dumps(report.to_json(), indent=2)) + "\n",
+                               encoding="utf-8")
     if fmt == "json":
         OUT.out(json.dumps(report.to_json(), indent=2))
     elif fmt == "markdown":

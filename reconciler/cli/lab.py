@@ -67,7 +67,11 @@ def eos_seed(site: Site, name: str, username: str, password: str) -> tuple[str, 
     sw = site.switches[name]
     access = [i for sp in site.spaces().values() for e in sp.ports
               for sw_name, ifaces in [expand_port_ref(e.port)] if sw_name == name for i in ifaces]
+    hw = sw.hardware()
     ports = _ports_needed([*access, *sw.uplinks], 48 if sw.role == "access" else 8)
+    # A named model brings its own front panel; otherwise Ethernet1..N as the site needs.
+    names = ([p for p in hw.member_ports() if p != "Management1"] if hw
+             else [f"Ethernet{n}" for n in range(1, ports + 1)])
     host = sw.host if re.fullmatch(r"[\d.]+", sw.host) else "10.255.0.250"
     gw = ".".join(host.split(".")[:3] + ["254"])
     from ..lab.eos_device import default_config_text
@@ -77,7 +81,8 @@ def eos_seed(site: Site, name: str, username: str, password: str) -> tuple[str, 
                    if ln.startswith("username "))
     text = environment().get_template("lab/arista_eos.j2").render(
         hostname=name, username=username, password_line=pw_line.split(" secret ", 1)[1],
-        ports=ports, uplinks=set(sw.uplinks), access_ports=set(access), core=sw.role == "core",
+        interfaces=names, model=sw.model or "vEOS-lab", uplinks=set(sw.uplinks),
+        access_ports=set(access), core=sw.role == "core",
         mgmt_address=host, mgmt_gateway=gw)
     return text + "\n", ports
 
@@ -97,8 +102,11 @@ def plan_lab_switches(estate: Estate, plan: LabPlan, platform: Platform, kind: s
             cred = plan.secret_for(sw.credentials, username="admin")
             text, ports = seed(site, name, cred["username"], cred["password"])
             tid = f"{site.id}/{name}"
-            devices.append({"name": tid, "hostname": name, "username": cred["username"],
-                            "password": cred["password"], "seed_config": text, "ports": ports})
+            device = {"name": tid, "hostname": name, "username": cred["username"],
+                      "password": cred["password"], "seed_config": text, "ports": ports}
+            if sw.model:  # the emulator plays that model: its ports, what it refuses
+                device["model"] = sw.model
+            devices.append(device)
             plan.targets[tid] = tid
     if devices:
         plan.components.append({"kind": kind, "devices": devices})
@@ -149,7 +157,8 @@ def endpoints_doc(plan: LabPlan, endpoints: dict[str, Any]) -> dict[str, Any]:
             targets[tid] = {k: v for k, v in ep.items() if k in ("host", "port", "transport",
                                                                  "base_url", "dsn", "path",
                                                                  "requests_per_second",
-                                                                 "provisioning_dir")}
+                                                                 "provisioning_dir",
+                                                                 "fast_cli", "delay_factor")}
     return {"targets": targets}
 
 

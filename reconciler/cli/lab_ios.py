@@ -6,6 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from ..lab.ios_cli import DEFAULT_MODEL
 from ..model.base import Platform
 from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
@@ -24,17 +25,23 @@ def ios_seed(site: Site, name: str, username: str, password: str) -> tuple[str, 
     sw = site.switches[name]
     access = [i for sp in site.spaces().values() for e in sp.ports
               for sw_name, ifaces in [expand_port_ref(e.port)] if sw_name == name for i in ifaces]
-    # A 48-port stack member with 4 uplinks, plus whatever the site names beyond that.
+    hw = sw.hardware()
+    # A named model brings its own front panel (stack member 1). Otherwise a 48-port
+    # member with 4 uplinks, plus whatever the site names beyond that.
     ports = max([48, *(int(m[3]) for i in access if (m := _IF_RE.fullmatch(i))
                        and m[1] == "GigabitEthernet" and m[2] == "1/0/")])
-    interfaces = {f"GigabitEthernet1/0/{n}" for n in range(1, ports + 1)}
-    interfaces |= {f"GigabitEthernet1/1/{n}" for n in range(1, 5)}
+    if hw is not None:
+        interfaces = {p for p in hw.member_ports() if "/" in p}  # not the management port
+    else:
+        interfaces = {f"GigabitEthernet1/0/{n}" for n in range(1, ports + 1)}
+        interfaces |= {f"GigabitEthernet1/1/{n}" for n in range(1, 5)}
     interfaces |= {*access, *sw.uplinks}
     host = sw.host if re.fullmatch(r"[\d.]+", sw.host) else "10.255.0.250"
     gw = ".".join(host.split(".")[:3] + ["254"])
     digest = hashlib.sha256(f"lab:{password}".encode()).hexdigest()[:22]
     text = environment().get_template("lab/cisco_ios.j2").render(
         hostname=name, username=username, secret_hash=f"$1$lab0${digest}",
+        model=(sw.model or DEFAULT_MODEL).lower(),
         interfaces=sorted(interfaces, key=_natural), uplinks=set(sw.uplinks),
         access_ports=set(access), mgmt_address=host, mgmt_gateway=gw)
     return text, ports

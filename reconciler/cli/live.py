@@ -17,9 +17,11 @@ from ..engine.plan import Plan, make_plan
 from ..engine.render_text import render_text
 from ..engine.resources import TargetSpec
 from ..errors import ConfigError, PlanError
+from ..gitops.machine_paths import MachinePaths, scrub_report, scrub_saved
 from ..gitops.markdown import render_markdown
 from ..gitops.offline import offline_plan
-from ..gitops.planning import finish_plan, scoped
+from ..gitops.planning import finish_plan, plan_report, scoped
+from ..gitops.report import PlanReport, render_report_text
 from ..intent import DesiredState, compile_estate
 from ..model.estate import Estate
 from ..targets import TARGETS
@@ -56,8 +58,9 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, mark
                                         case_sensitive=False)]
 ChangedSinceOpt = Annotated[str | None, typer.Option(
     "--changed-since", help="Only the targets affected by estate files changed since this git "
-    "ref (e.g. origin/main); a changed site file takes the whole site.", show_default=False,
-    metavar="REF")]
+    "ref (e.g. origin/main); a changed site file takes the whole site. `plan` also previews the "
+    "change's effect on each later date it brings (this estate vs REF on the same day).",
+    show_default=False, metavar="REF")]
 AllowOffboardOpt = Annotated[list[str] | None, typer.Option(
     "--allow-offboard", help="Prune the live resources of this occupier although its file was "
     "deleted while a contract is in force (repeatable).", show_default=False, metavar="ID")]
@@ -122,25 +125,31 @@ def plan_desired(repo: Path, estate: Estate, desired: DesiredState, scope: Any,
 
 def build_plan(repo: Path, at: str | None, creds: CredentialStore, endpoints: Path | None,
                sites: list[str] | None, targets: list[str] | None,
-               changed_since: str | None = None, allow_offboard: list[str] | None = None) -> Plan:
+               changed_since: str | None = None, allow_offboard: list[str] | None = None
+               ) -> PlanReport:
+    """The live plan; with a git ref, also the change's effect on each later date it brings."""
     estate, desired, scope = desired_for(repo, at, endpoints, sites, targets, changed_since)
-    return plan_desired(repo, estate, desired, scope, creds, allow_offboard)
+    plan = plan_desired(repo, estate, desired, scope, creds, allow_offboard)
+    return plan_report(plan, estate, scope, TARGETS)
 
 
-def emit_plan(plan: Plan, fmt: str, out_file: Path | None) -> None:
+def emit_plan(report: PlanReport, fmt: str, out_file: Path | None, repo: Path) -> None:
     fmt = fmt.lower()
-    if out_file is not None:
-        out_file.write_text(json.dumps(plan.to_json(), indent=2) + "\n", encoding="utf-8")
-        OUT.info(f"plan saved to {out_file}; apply it with `reconciler apply {out_file}`")
-    if fmt == "json":
-        OUT.out(json.dumps(plan.to_json(), indent=2))
-    elif fmt == "text":
-        OUT.out(render_text(plan))
-    elif fmt == "markdown":
-        OUT.out(render_markdown(plan))
-    else:
+    if fmt not in ("json", "text", "markdown"):
         raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
                                  param_hint="--format")
+    paths = MachinePaths(repo.resolve())
+    if out_file is not None:  # apply's input: settings, changes and commands kept exact
+        data = scrub_saved(report.to_json(), paths)
+        out_file.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        OUT.info(f"plan saved to {out_file}; apply it with `reconciler apply {out_file}`")
+    shown = scrub_report(report, paths)
+    if fmt == "json":
+        OUT.out(json.dumps(shown.to_json(), indent=2))
+    elif fmt == "text":
+        OUT.out(render_report_text(shown))
+    else:
+        OUT.out(render_markdown(shown))
 
 
 @handle_errors
@@ -160,11 +169,13 @@ def plan_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, fmt: FormatOpt = "text
         estate, desired, scope = desired_for(repo, at, None, site, target, changed_since)
         plan = finish_plan(offline_plan(desired, scope, TARGETS), repo, estate, desired.at,
                            scope, allow_offboard or ())
+        report = plan_report(plan, estate, scope, TARGETS)
     else:
         creds = credentials(creds_file)
-        plan = build_plan(repo, at, creds, endpoints, site, target, changed_since,
-                          allow_offboard)
-    emit_plan(plan, fmt, out)
+        report = build_plan(repo, at, creds, endpoints, site, target, changed_since,
+                            allow_offboard)
+    emit_plan(report, fmt, out, repo)
+    plan = report.live
     if plan.errors or plan.refusals:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_CHANGES if plan.has_changes else EXIT_OK)
@@ -232,7 +243,7 @@ def apply_cmd(plan_file: Annotated[Path | None, typer.Argument(
     with safety.locked(sites) as run_journal:
         if plan_file is None:
             plan = plan_desired(repo, estate, desired, scope, creds, allow_offboard)
-            OUT.out(render_text(plan))
+            OUT.out(MachinePaths(repo.resolve()).scrub(render_text(plan)))
         if plan.errors:
             raise PlanError("the plan has targets that could not be read; nothing was applied")
         if plan.refusals:

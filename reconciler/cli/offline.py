@@ -84,16 +84,22 @@ def inspect_cmd(platform: Annotated[str, typer.Option("--platform", help="arista
                                                              help="A saved running-config.")],
                 fmt: Annotated[str, typer.Option("--format", "-f", help="json")] = "json"
                 ) -> None:
-    """Print what the reconciler understands of a switch configuration."""
+    """Print what the reconciler understands of a switch configuration.
+
+    A line it cannot read is reported as FILE:LINE:COL with the rule, exit code 1.
+    """
+    from ..switching.blocks import decode_config
+    from ..switching.view import inspect_view
     from ..targets.inspect import PARSERS
 
     parser = PARSERS.get(platform)
     if parser is None:
         raise ConfigError(f"inspect supports {', '.join(sorted(PARSERS))}, not {platform!r}")
     try:
-        text = running_config.read_text(encoding="utf-8", errors="replace")
+        text = decode_config(running_config.read_bytes())
     except OSError as exc:
         raise ConfigError(f"cannot read {running_config}: {exc.strerror}") from None
     if fmt != "json":
         raise typer.BadParameter("only json is supported", param_hint="--format")
-    OUT.out(json.dumps(parser(text), indent=2, sort_keys=False))
+    OUT.out(json.dumps(inspect_view(parser(text, str(running_config))), indent=2,
+                       sort_keys=False))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from ..clock import now_utc
 from ..engine.plan import Plan
 from ..engine.render_text import describe_change
 from ..engine.resources import Attrs, Change, Resource, canonical
@@ -50,6 +51,7 @@ class DriftReport:
     notes: list[str] = field(default_factory=list)
     applied: bool = False
     failed: list[str] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)  # checked, drift or not (the console)
 
     def count(self, action: str) -> int:
         return sum(1 for i in self.items if i.action == action)
@@ -67,6 +69,7 @@ class DriftReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"format_version": FORMAT_VERSION, "at": self.at.isoformat(),
+                "created_at": now_utc().isoformat(timespec="seconds"), "sites": self.sites,
                 "summary": {a: self.count(a) for a in ("scheduled", "correct", "report",
                                                        "ignore")} | {"left": len(self.left)},
                 "errors": self.errors, "refusals": self.refusals, "notes": self.notes,
@@ -97,16 +100,36 @@ def is_scheduled(c: Change, variants: Variants, days: int) -> bool:
     return any(_same(c.before, v, c.fields) for v in seen)
 
 
-def classify(plan: Plan, policy: PolicyOf, variants: Variants, days: int) -> DriftReport:
+REDACTED = "***"
+WriteOnly = Callable[[str], Mapping[str, frozenset[str]]]  # target id -> kind -> fields
+
+
+def redacted(c: Change, hide: frozenset[str]) -> Change:
+    """The change with write-only values (keys, passwords) replaced, for reports."""
+    if not hide:
+        return c
+
+    def mask(attrs: Attrs | None) -> Attrs | None:
+        return None if attrs is None else {k: (REDACTED if k in hide and v is not None else v)
+                                           for k, v in attrs.items()}
+
+    return replace(c, before=mask(c.before), after=mask(c.after))
+
+
+def classify(plan: Plan, policy: PolicyOf, variants: Variants, days: int,
+             write_only: WriteOnly | None = None) -> DriftReport:
     report = DriftReport(plan.at, errors=list(plan.errors), refusals=list(plan.refusals),
-                         notes=list(plan.notes))
+                         notes=list(plan.notes),
+                         sites=sorted({tp.spec.site for tp in plan.targets}))
     for tp in plan.targets:
         for c in tp.changes:
             if days and is_scheduled(c, variants, days):
                 action: Action = "scheduled"
             else:
                 action = policy(tp.spec.site, c.kind)  # type: ignore[assignment]
-            report.items.append(DriftItem(c, tp.spec.site, action,
+            # Reports are printed and uploaded: a live key never goes into one.
+            hide = write_only(tp.target).get(c.kind, frozenset()) if write_only else frozenset()
+            report.items.append(DriftItem(redacted(c, hide), tp.spec.site, action,
                                           "ignored" if action == "ignore" else "pending"))
     return report
 

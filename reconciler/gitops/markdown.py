@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from ..engine.plan import Plan, TargetPlan
 from ..engine.render_text import SYMBOL, describe_change
-from .summary import summarise
+from .attribution import SiteOf
+from .report import PlanReport, as_report, event_title
+from .summary import Line, summarise
 
 MARKER = "<!-- reconciler-plan -->"
 COMMENT_LIMIT = 65_000
@@ -27,8 +30,9 @@ class Budget:
         self.size = 0
         self.room = limit - reserve
 
-    def fits(self, text: str) -> bool:
-        return self.size + len(text) + 1 <= self.room
+    def fits(self, text: str, later: int = 0) -> bool:
+        """Whether `text` fits with `later` characters still free after it."""
+        return self.size + len(text) + 1 + later <= self.room
 
     def add(self, text: str) -> bool:
         if not self.fits(text):
@@ -95,10 +99,69 @@ def _target_block(tp: TargetPlan, budget: Budget) -> int:
     return left
 
 
-def render_markdown(plan: Plan, *, limit: int = COMMENT_LIMIT, title: str = "reconciler plan"
-                    ) -> str:
-    s = plan.summary()
-    b = Budget(limit)
+KEEP_LINES = 3  # summary lines of every later section kept room for
+
+
+@dataclass
+class Section:
+    """One part of the summary: its heading lines (always shown) and its summary lines."""
+
+    head: list[str]
+    lines: list[str] = field(default_factory=list)
+
+    def size(self, n_lines: int) -> int:
+        return sum(len(t) + 1 for t in [*self.head, *self.lines[:n_lines]])
+
+
+class Cuts:
+    """What did not fit: summary lines, and changes on how many targets."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.changes = 0
+        self.targets = 0
+
+    def sections(self, b: Budget, sections: list[Section]) -> None:
+        """Each section in order, leaving room for the head and first lines of the later
+        ones: a long today cannot push a later date out of the comment."""
+        for i, sec in enumerate(sections):
+            later = sum(s.size(KEEP_LINES) for s in sections[i + 1:])
+            for text in sec.head:
+                b.add(text)
+            for k, text in enumerate(sec.lines):
+                if not b.fits(text, later):
+                    self.lines += len(sec.lines) - k
+                    break
+                b.add(text)
+
+    def details(self, b: Budget, targets: list[TargetPlan]) -> None:
+        for tp in targets:
+            if not tp.changes:
+                continue
+            left = _target_block(tp, b) if not self.targets else len(tp.changes)
+            if left:
+                self.changes += left
+                self.targets += 1
+
+    def note(self) -> str:
+        if not (self.lines or self.changes):
+            return ""
+        what = []
+        if self.lines:
+            what.append(f"{self.lines} summary line(s)")
+        if self.changes:
+            what.append(f"the detail of {self.changes} change(s) on {self.targets} target(s)")
+        return ("\n\n---\n:scissors: Cut to fit a comment: " + " and ".join(what)
+                + " not shown. The complete plan is in the job summary's artifact "
+                "(`plan.json`) and `reconciler plan --format text`.")
+
+
+def _bullets(lines: list[Line]) -> list[str]:
+    return [f"- **{_esc(ln.owner)}** at {_esc(ln.site)}: " + _esc("; ".join(ln.phrases))
+            for ln in lines]
+
+
+def _head(b: Budget, plan: Plan, title: str) -> None:
     b.add(MARKER)
     b.add(f"### {_esc(title)} for {plan.at.isoformat()}"
           + (f" at `{plan.commit[:10]}`" if plan.commit else ""))
@@ -121,41 +184,70 @@ def render_markdown(plan: Plan, *, limit: int = COMMENT_LIMIT, title: str = "rec
         b.add("")
     for n in plan.notes:
         b.add(f"_{_esc(n)}_  ")
+
+
+def _today(report: PlanReport, site_of: SiteOf) -> Section:
+    plan = report.live
+    live = "the estate at the base, not the live systems" if plan.offline else \
+        "the live systems"
+    head = [f"\n#### Today, {plan.at.isoformat()}: {live}\n"] if report.dated else []
     if plan.has_changes:
-        b.add(f"**Plan: {s['create']} to create, {s['update']} to update, "
-              f"{s['delete']} to delete** on {sum(1 for t in plan.targets if t.changes)} "
-              f"of {len(plan.targets)} target(s).")
+        s = plan.summary()
+        head.append(f"**Plan: {s['create']} to create, {s['update']} to update, "
+                    f"{s['delete']} to delete** on {sum(1 for t in plan.targets if t.changes)} "
+                    f"of {len(plan.targets)} target(s).")
+        head.append("" if report.dated else "\n#### What changes, by occupier\n")
+        return Section(head, _bullets(summarise(plan.changes, site_of)))
+    if report.dated and not plan.targets and not plan.errors:
+        head.append(f"**No change today.** Nothing in this change affects a live system on "
+                    f"{plan.at.isoformat()}.")
     elif not plan.errors:
-        b.add("**No changes** to the desired state." if plan.offline else
-              "**No changes.** The live systems match the estate.")
-    cut_lines = 0
-    if plan.has_changes:
-        b.add("\n#### What changes, by occupier\n")
-        site_of = {t.target: t.spec.site for t in plan.targets}
-        lines = summarise(plan.changes, site_of)
-        for i, line in enumerate(lines):
-            if not b.add(f"- **{_esc(line.owner)}** at {_esc(line.site)}: "
-                         + _esc("; ".join(line.phrases))):
-                cut_lines = len(lines) - i
-                break
-        b.add("\n#### Detail by target\n")
-    cut_changes = 0
-    cut_targets = 0
-    for tp in plan.targets:
-        if not tp.changes:
+        head.append("**No changes** to the desired state." if plan.offline else
+                    "**No changes.** The live systems match the estate.")
+    return Section(head)
+
+
+def _later(report: PlanReport, site_of: SiteOf) -> list[Section]:
+    intro = [f"_{_esc(n)}_  " for n in report.notes]
+    if not report.previews:
+        return [Section([*intro, f"\n_No later date: nothing in this change takes effect "
+                                 f"after {report.live.at.isoformat()}._"])]
+    note = report.preview_note()
+    out = [Section([*intro, f"\n#### Later dates this change brings ({len(report.previews)})\n",
+                    f"_{_esc(note[0].upper() + note[1:])}_"])]
+    for p in report.previews:
+        head = [f"\n##### {_esc(event_title(p))}\n"]
+        if not p.changes:
+            out.append(Section([*head, "_The same as without this change on this day._"]))
             continue
-        left = _target_block(tp, b) if not cut_targets else len(tp.changes)
-        if left:
-            cut_changes += left
-            cut_targets += 1
-    out = b.text()
-    if cut_lines or cut_changes:
-        what = []
-        if cut_lines:
-            what.append(f"{cut_lines} summary line(s)")
-        if cut_changes:
-            what.append(f"the detail of {cut_changes} change(s) on {cut_targets} target(s)")
-        out += ("\n\n---\n:scissors: Cut to fit a comment: " + " and ".join(what)
-                + " not shown. The complete plan is in the job summary's artifact "
-                "(`plan.json`) and `reconciler plan --format text`.")
-    return out + "\n"
+        n = p.summary()
+        head.append(f"**Compared with `{_esc(report.base_name())}` on this day: {n['create']} "
+                    f"to create, {n['update']} to update, {n['delete']} to delete** on "
+                    f"{len(p.targets)} target(s).")
+        out.append(Section(head, _bullets(summarise(p.changes, site_of))))
+    if report.left_out:
+        out.append(Section(["\n_Not previewed (past the limit): "
+                            + ", ".join(d.isoformat() for d in report.left_out) + "._"]))
+    return out
+
+
+def render_markdown(plan: Plan | PlanReport, *, limit: int = COMMENT_LIMIT,
+                    title: str = "reconciler plan") -> str:
+    """The comment: refusals and errors first, then today's summary and each later date's,
+    then every detail folded (today's with device commands, the previews' without)."""
+    report = as_report(plan)
+    live = report.live
+    site_of = report.site_of()
+    b = Budget(limit)
+    cuts = Cuts()
+    _head(b, live, title)
+    cuts.sections(b, [_today(report, site_of), *(_later(report, site_of) if report.dated
+                                                    else [])])
+    if live.has_changes:
+        b.add("\n#### Detail by target" + (" (today)" if report.dated else "") + "\n")
+        cuts.details(b, live.targets)
+    for p in report.previews:
+        if p.changes:
+            b.add(f"\n#### Detail for {p.day.isoformat()} (preview, no device commands)\n")
+            cuts.details(b, p.targets)
+    return b.text() + cuts.note() + "\n"

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from ..engine.diff import diff, order_changes
 from ..engine.plan import Plan, TargetClass, TargetPlan
 from ..errors import PlanError
-from ..intent import DesiredState
+from ..intent import DesiredState, compile_estate
 from .scope import Scope
 
 NOTE = ("planned WITHOUT live credentials: the estate of this change compared with the "
@@ -30,10 +30,11 @@ def offline_plan(desired: DesiredState, scope: Scope | None,
                         "--changed-since REF")
     plan = Plan(at=desired.at, offline=True)
     plan.notes.append(NOTE.format(ref=scope.ref))
-    if scope.files and scope.before is None:
+    if scope.files and scope.base is None:
         raise PlanError(f"the estate at {scope.ref} does not load, so there is nothing to "
                         "compare with offline: " + "; ".join(scope.notes))
-    before = scope.before or DesiredState(desired.at, {}, {})
+    before = compile_estate(scope.base, desired.at) if scope.base is not None else \
+        DesiredState(desired.at, {}, {})
     for tid in sorted(desired.targets):
         spec = desired.targets[tid]
         cls = registry.get(spec.platform)

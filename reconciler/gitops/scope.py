@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from ..engine.resources import Resource
 from ..errors import InputError
 from ..intent import DesiredState, compile_estate
-from ..model.estate import OCCUPIERS_DIR, SITES_DIR, load_estate
+from ..model.estate import OCCUPIERS_DIR, SITES_DIR, Estate, load_estate
 from .repo import EstateRepo
 
 
@@ -33,16 +33,21 @@ class Scope:
     sites: set[str] = field(default_factory=set)
     full: bool = False  # the REF could not be compiled: everything is in scope
     notes: list[str] = field(default_factory=list)
-    #: The desired state at REF on the same date (None when REF did not compile, or when
-    #: no estate file changed): what an offline plan compares with.
-    before: DesiredState | None = field(default=None, repr=False)
+    # The estate at REF as loaded for the scope, kept for the previews of later dates
+    # (None when no estate file changed or it did not load), and its commit.
+    base: Estate | None = field(default=None, repr=False)
+    base_commit: str | None = None
+    # Targets the plan was restricted to before scoping (--site, --target); None: all.
+    universe: set[str] | None = None
 
     def describe(self) -> str:
         if self.full:
             return f"full plan: {'; '.join(self.notes) or 'scope unknown'}"
         what = ", ".join(self.files) if len(self.files) <= 6 else \
             f"{len(self.files)} estate files"
-        return (f"scoped to {len(self.targets)} target(s) at {', '.join(sorted(self.sites)) or '-'}"
+        where = f" at {', '.join(sorted(self.sites))}" if self.sites else \
+            " (nothing that changed affects a live system on this day)"
+        return (f"scoped to {len(self.targets)} target(s){where}"
                 f" for changes since {self.ref} ({what or 'no estate file changed'})")
 
 
@@ -85,22 +90,24 @@ def compute_scope(repo: EstateRepo, ref: str, now: DesiredState, at: dt.date) ->
     scope.site_files = {s for f in scope.files if (s := _stem(f, SITES_DIR))}
     if not scope.files:
         return scope
+    scope.base_commit = repo.commit(ref).hexsha
     with repo.checkout_estate(ref, changed) as old_root:
         try:
             # Cross-file rules were checked when `ref` was merged; an estate that breaks
             # them now (or cannot compile) only widens the scope to everything.
-            before = compile_estate(load_estate(old_root, check_rules=False), at)
+            scope.base = load_estate(old_root, check_rules=False)
+            before = compile_estate(scope.base, at)
         except InputError as exc:
             scope.full = True
             scope.notes.append(f"the estate at {ref} does not load ({exc}), so every "
                                "target is planned")
             before = None
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            scope.base = None
             scope.full = True
             scope.notes.append(f"the estate at {ref} does not compile ({exc!r}), so every "
                                "target is planned")
             before = None
-    scope.before = before
     if before is None:
         scope.targets = set(now.targets)
     else:

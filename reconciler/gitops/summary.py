@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,9 +36,14 @@ TERMS: Mapping[str, tuple[str, str, str | None]] = {
     "pbx_hunt_group": ("hunt group", "hunt groups", None),
     "pbx_voicemail": ("voicemail box", "voicemail boxes", None),
     "pbx_main_number": ("main-number routing step", "main-number routing steps", None),
+    "pbx_policy": ("calling policy", "calling policies", None),
+    "pbx_site_route": ("site dial plan", "site dial plans", None),
     "handset": ("desk phone", "desk phones", None),
     "dhcp_subnet": ("DHCP range", "DHCP ranges", None),
 }
+# kind -> (list attribute, what its items are): an update says which items come and go
+# ("~ uplink trunk Ethernet1 (+ VLAN 103)"), the part of a shared resource a change is about.
+DELTAS: Mapping[str, tuple[str, str]] = {"trunk": ("vlans", "VLAN")}
 PORT_OWNER_SPACE = re.compile(r"^occ:(?P<occ>[a-z0-9-]+) space:(?P<space>\S+)")
 MAX_KEYS = 3
 
@@ -90,6 +95,27 @@ def _port_phrases(changes: list[Change], owner: str) -> list[str]:
     return out
 
 
+def _items(attrs: Mapping[str, Any] | None, attr: str) -> set[str]:
+    value = (attrs or {}).get(attr)
+    return {str(v) for v in value} if isinstance(value, list | tuple | set | frozenset) else set()
+
+
+def _delta(kind: str, cs: list[Change]) -> str:
+    """' (+ VLAN 103; − VLAN 102)' for updates of a list attribute named in DELTAS."""
+    if kind not in DELTAS or any(c.op != "update" for c in cs):
+        return ""
+    attr, noun = DELTAS[kind]
+    added: set[str] = set()
+    removed: set[str] = set()
+    for c in cs:
+        before, after = _items(c.before, attr), _items(c.after, attr)
+        added |= after - before
+        removed |= before - after
+    parts = [f"{sign} {noun} {', '.join(sorted(vals, key=lambda v: (len(v), v)))}"
+             for sign, vals in (("+", added), ("−", removed)) if vals]
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
 def _kind_phrases(changes: list[Change]) -> list[str]:
     by: dict[tuple[str, str], list[Change]] = defaultdict(list)
     for c in changes:
@@ -99,18 +125,32 @@ def _kind_phrases(changes: list[Change]) -> list[str]:
         labels = sorted({_label(c) for c in cs})
         targets = len({c.target for c in cs})
         where = f" on {targets} targets" if targets > 1 else ""
+        delta = _delta(kind, cs)
         if len(labels) <= MAX_KEYS:
-            out.append(f"{SYMBOL[op]} {term(kind, len(labels))} {', '.join(labels)}{where}")
+            out.append(f"{SYMBOL[op]} {term(kind, len(labels))} {', '.join(labels)}{where}"
+                       f"{delta}")
         else:
-            out.append(f"{SYMBOL[op]} {len(labels)} {term(kind, len(labels))}{where}")
+            out.append(f"{SYMBOL[op]} {len(labels)} {term(kind, len(labels))}{where}{delta}")
     return out
 
 
-def summarise(changes: Iterable[Change], site_of: Mapping[str, str]) -> list[Line]:
-    """One line per (occupier, site), occupiers first, site-wide changes last."""
+def summarise(changes: Iterable[Change],
+              site_of: Mapping[str, str] | Callable[[Change], str]) -> list[Line]:
+    """One line per (occupier, site), occupiers first, site-wide changes last.
+
+    `site_of` names the site of a change (`attribution.site_attribution`), or maps a
+    target to its site when every target serves one site.
+    """
+    if callable(site_of):
+        where = site_of
+    else:
+        by_target = site_of
+
+        def where(c: Change) -> str:
+            return by_target.get(c.target, "?")
     groups: dict[tuple[str, str], list[Change]] = defaultdict(list)
     for c in changes:
-        groups[(c.owner or SHARED, site_of.get(c.target, "?"))].append(c)
+        groups[(c.owner or SHARED, where(c))].append(c)
     lines = []
     for (owner, site), cs in sorted(groups.items(), key=lambda kv: (kv[0][0] == SHARED, kv[0])):
         ports = [c for c in cs if c.kind == "port"]

@@ -55,8 +55,10 @@ def free_numbers(estate: Estate, ledger: Ledger, site: Site, c: Contract,
     start, end = holding(c)
     ref = max(today(), start)
     cooldown = site.pbx.number_cooldown_days if site.pbx else 0
-    # Looking back by the cooldown also catches numbers of contracts that ended lately.
-    look: Period = (ref - dt.timedelta(days=cooldown), end)
+    # The number is held for the whole contract (as validation judges it), whatever day the
+    # allocation runs; looking back by the cooldown before the start also catches numbers of
+    # contracts that ended shortly before it.
+    look: Period = (start - dt.timedelta(days=cooldown), end)
     skip = reserved_numbers(site)
     for number in site_numbers(site):
         if number in skip or not ledger.free(site.id, "number", number, look):

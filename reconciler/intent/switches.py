@@ -13,19 +13,12 @@ from ..engine.resources import Resource, TargetSpec
 from ..model.base import parse_int_range
 from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
+from ..switching.owner import port_description, public_vlan_name, svi_key
 from .compile import DesiredState, occupancy_effective, provisioned_contracts
 
 # Kinds whose only mark of ownership is an occupier id in their name (a VLAN, its gateway):
 # one that names an occupier never seen in git was made by hand, and is not deleted.
 NAME_OWNED_KINDS = ("vlan", "svi")
-
-
-def port_description(occupier: str, space: str) -> str:
-    return f"occ:{occupier} space:{space}"
-
-
-def public_vlan_name(occupier: str) -> str:
-    return f"{occupier}-public"[:32]  # EOS VLAN names hold 32 characters
 
 
 def vacant_description(site: Site, space: str) -> str:
@@ -80,6 +73,8 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
         tid = switch_target_id(site.id, name)
         settings = {"host": sw.host, "port": sw.port, "transport": sw.transport,
                     "save_config": sw.save_config, "hostname": name}
+        if sw.model:
+            settings["model"] = sw.model
         scope = {"ports": sorted(p for p, _, _ in ports[name]),
                  "vlan_ranges": [[lo, hi]], "site_vlans": sorted(site_vlans),
                  "trunks": list(sw.uplinks), "svi": sw.role == "core",
@@ -105,7 +100,7 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
                 if helper is not None:
                     # DHCP relay to the site's server, unless the occupier's router serves it.
                     attrs["helpers"] = helper if c.dhcp else []
-                res.append(Resource(tid, "svi", f"Vlan{c.network.vlan}", attrs, owner=occ.id))
+                res.append(Resource(tid, "svi", svi_key(c.network.vlan), attrs, owner=occ.id))
         for uplink in sw.uplinks:
             res.append(Resource(tid, "trunk", uplink, {"vlans": trunk_vlans}, owner=None))
         for iface, space, role in ports[name]:

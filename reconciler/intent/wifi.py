@@ -68,6 +68,12 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
         settings["base_url"] = wifi.base_url
     scope = {"prefix": prefix, "recipients": recipients, "occupier_names": names,
              "site_name": site.name}
+    if wifi.device_auth == "mac":
+        # Every device the estate names at this site, on any date: the target reads each
+        # one's policy by MAC, which the Dashboard answers however long it has been away.
+        scope["devices"] = {device_name(prefix, occ.id, d.name): d.mac.lower()
+                            for occ in sorted(estate.occupiers.values(), key=lambda o: o.id)
+                            for d in occ.devices if d.site == site.id}
     state.add_target(TargetSpec(tid, wifi.platform.value, site.id, settings, scope,
                                 wifi.credentials))
     state.add(res)

@@ -26,6 +26,7 @@ from reconciler.lab.eos_global import apply_block_child, apply_global
 from reconciler.lab.eos_lines import append_nested, apply_interface_line, apply_vlan_line
 from reconciler.lab.eos_names import PHYSICAL_TYPES, BadToken, expand_interfaces, if_type
 from reconciler.lab.eos_names import parse_vlan_list as _vlan_list
+from reconciler.switching.hardware import CliMode, SwitchModel
 
 # EOS keeps at most this many uncommitted sessions (`service configuration session max
 # pending N` changes it); one more `configure session NEW` is refused until one is
@@ -73,7 +74,14 @@ class ConfigStore(Protocol):
     """What the CLI needs from the device it runs on."""
 
     running: EosConfig
+    startup: EosConfig
     sessions: dict[str, Session]
+    files: dict[str, str]  # flash:NAME and checkpoint:NAME -> config text
+
+    def config_text(self, cfg: EosConfig) -> str: ...
+
+    def load_text(self, text: str) -> EosConfig: ...
+    hardware: SwitchModel | None  # the model's refusals and ports; None: any EOS switch
 
     def clean_config(self) -> EosConfig: ...
 
@@ -152,15 +160,64 @@ class Cli:
                 self._enter(None)
             elif words[1] == "session":
                 self._configure_session(words)
+            elif words[1] == "replace" and len(words) in (3, 4) and words[3:] in ([], ["force"]):
+                self._replace(words)
+            elif words[1:3] == ["checkpoint", "save"] and len(words) <= 4:
+                name = words[3] if len(words) == 4 else f"ckp-{next(_auto_names)}"
+                self.store.files[f"checkpoint:{name}"] = self.store.config_text(
+                    self.store.running)
             else:
                 raise invalid(words, 1)
             return
         if words in (["write"], ["write", "memory"], ["copy", "running-config", "startup-config"]):
             self.store.save_startup()
             return
-        if head == "copy" and len(words) == 3 and words[1] == "startup-config":
-            return  # NAPALM saves a rollback checkpoint; nothing to model
+        if head == "copy" and len(words) == 3:
+            self._copy(words)
+            return
         raise invalid(words, 0 if head not in ("write", "copy") else 1)
+
+    # ------------------------------------------------------------ files and checkpoints
+
+    def _source(self, url: str) -> str | None:
+        store = self.store
+        if url in ("running-config", "system:running-config"):
+            return store.config_text(store.running)
+        if url in ("startup-config", "flash:startup-config"):
+            return store.config_text(store.startup)
+        return store.files.get(url)
+
+    def _copy(self, words: list[str]) -> None:
+        text = self._source(words[1])
+        if text is None:
+            raise CliError(f"Error copying {words[1]} to {words[2]} (No such file or directory)",
+                           code=1000, reason="could not run command")
+        dest = words[2]
+        if dest in ("startup-config", "flash:startup-config"):
+            self.store.startup = self.store.load_text(text)
+        elif dest in ("running-config", "system:running-config"):
+            for line in text.splitlines():  # merged, as if typed
+                if line.strip() and not line.startswith("!") and line.strip() != "end":
+                    self.run(line)
+            self.mode = Mode.EXEC
+        elif dest.startswith(("flash:", "checkpoint:")) and len(dest) > 6:
+            self.store.files[dest if dest.startswith("checkpoint:") else
+                             "flash:" + dest[6:].lstrip("/")] = text
+        else:
+            raise invalid(words, 2)
+
+    def _replace(self, words: list[str]) -> None:
+        """`configure replace URL`: the running-config becomes the file, all at once."""
+        url = words[2]
+        if url.startswith("flash:/"):
+            url = "flash:" + url[7:]
+        text = self._source(url)
+        if text is None:
+            raise CliError(f"Error opening {words[2]} (No such file or directory)", code=1000,
+                           reason="could not run command")
+        self.store.before_commit()
+        if not self.store.commit_lost():
+            self.store.running = self.store.load_text(text)
 
     # ------------------------------------------------------------ sessions
 
@@ -213,6 +270,7 @@ class Cli:
         cfg = self.target
         assert cfg is not None
         line = raw.strip()  # keeps the spacing inside descriptions
+        self._model_accepts(words, line)
         try:
             if self.mode is Mode.VLAN:
                 for vid in self.vids:
@@ -236,6 +294,17 @@ class Cli:
             pass
         self.mode = Mode.CONFIG
         self._global(cfg, words)
+
+    def _model_accepts(self, words: list[str], line: str) -> None:
+        """A command the switch model lacks is `Invalid input`, as on the real switch."""
+        hw = self.store.hardware
+        if hw is None:
+            return
+        mode: CliMode = ("interface" if self.mode is Mode.INTERFACE
+                         else "vlan" if self.mode is Mode.VLAN else "global")
+        rule = hw.refusal(mode, line)
+        if rule is not None:
+            raise invalid(words, rule.at - 1)
 
     def _leaves_block(self, words: list[str], raw: str) -> bool:
         if raw[:1] in (" ", "\t"):
@@ -312,6 +381,10 @@ class Cli:
                 else:
                     cfg.interfaces.pop(name, None)
             return
+        hw = self.store.hardware
+        for name in names:
+            if hw is not None and if_type(name) in PHYSICAL_TYPES and not hw.has_interface(name):
+                raise invalid(words, off + 1)  # a port this model does not have
         for name in names:
             cfg.interface(name)
         self.ifnames = names

@@ -14,12 +14,24 @@ from typing import Any
 
 from reconciler.lab.counters import Counters
 from reconciler.lab.eos_cli import Cli, Session, max_pending
-from reconciler.lab.eos_config import CliError, EosConfig, Marker, incomplete, invalid
+from reconciler.lab.eos_config import CliError, EosConfig, Marker, Raw, incomplete, invalid
 from reconciler.lab.eos_names import BadToken, expand_interfaces, if_type, parse_vlan_list
 from reconciler.lab.eos_parse import parse_config
+from reconciler.lab.eos_quiet import (
+    NO_IPV6,
+    dir_text,
+    show_arp,
+    show_interfaces_counters,
+    show_interfaces_counters_errors,
+    show_ip_interface,
+    show_lldp_neighbors,
+    show_mac_address_table,
+)
 from reconciler.lab.eos_render import apply_filters, render_body, render_config
 from reconciler.lab.eos_show import (
     Platform,
+    is_up,
+    lag_members,
     session_diff,
     show_hostname,
     show_interfaces,
@@ -32,11 +44,13 @@ from reconciler.lab.eos_show import (
     show_vlan,
 )
 from reconciler.lab.faults import Drop, Faults
+from reconciler.switching.hardware import SwitchModel, optional
 
 Json = dict[str, Any]
 UNCONVERTED = "This is an unconverted command"
 _SHOW_WORDS = ("running-config", "startup-config", "session-config", "version", "hostname",
-               "vlan", "interfaces", "ip", "configuration", "port-channel")
+               "vlan", "interfaces", "ip", "configuration", "port-channel", "lldp", "mac",
+               "arp", "ipv6")
 _PIPE_RE = re.compile(r"\s\|\s*")
 
 
@@ -87,6 +101,9 @@ class EosDevice:
         self.password = password
         serial = "LAB" + hashlib.sha256(name.encode()).hexdigest()[:9].upper()
         self.platform = Platform(name, model=model, version=version, serial=serial)
+        # A catalogued model decides what the switch accepts (switching/hardware.yaml);
+        # anything else (vEOS-lab) accepts what EOS accepts.
+        self.hardware: SwitchModel | None = optional("arista_eos", model)
         self.seed_text = seed_config or default_config_text(
             hostname or name, ports, username, password)
         self._hostname = hostname
@@ -96,6 +113,7 @@ class EosDevice:
         self.running = EosConfig()
         self.startup = EosConfig()
         self.sessions: dict[str, Session] = {}
+        self.files: dict[str, str] = {}
         self.reset()
 
     # ------------------------------------------------------------ ConfigStore
@@ -113,12 +131,22 @@ class EosDevice:
 
     def clean_config(self) -> EosConfig:
         """`rollback clean-config`: factory defaults, same hardware ports."""
-        text = ("!\nno aaa root\n!\ntransceiver qsfp default-mode 4x10G\n!\n"
-                "spanning-tree mode mstp\n!\n")
+        # The QSFP default-mode line is printed by models with QSFP ports only: keep it
+        # exactly when this switch prints it, so replacing a config by itself is no change.
+        qsfp = any(isinstance(i, Raw) and i.header.startswith("transceiver qsfp")
+                   for i in self.running.items)
+        text = ("!\nno aaa root\n!\n" + ("transceiver qsfp default-mode 4x10G\n!\n" if qsfp
+                                           else "") + "spanning-tree mode mstp\n!\n")
         for name in self.running.interfaces:
             if if_type(name) in ("Ethernet", "Management"):
                 text += f"interface {name}\n!\n"
         return parse_config(text + "end\n")
+
+    def config_text(self, cfg: EosConfig) -> str:
+        return render_config(cfg, self.platform.header("show running-config", cfg.hostname))
+
+    def load_text(self, text: str) -> EosConfig:
+        return parse_config(text)
 
     def before_commit(self) -> None:
         message = self.faults.commit_error()
@@ -180,6 +208,13 @@ class EosDevice:
             words, text = words[1:], text[2:].strip()
         if words and len(words[0]) >= 2 and "show".startswith(words[0]):
             return self._show(cli, text, fmt)
+        if words[:1] == ["dir"]:  # the flash file system (text only, as on EOS)
+            if fmt == "json":
+                raise Unconverted()
+            if words[1:] not in ([], ["flash:"], ["all-filesystems"]):
+                raise invalid(words, 1)
+            return {"output": dir_text({k[6:]: v for k, v in self.files.items()
+                                        if k.startswith("flash:")})}
         cli.run(command)
         return {} if fmt == "json" else {"output": ""}
 
@@ -256,37 +291,76 @@ class EosDevice:
         if key == "hostname":
             return show_hostname(cfg)
         if key == "configuration":
-            if not args or _expand(args[0], ("sessions",), words, 2) != "sessions":
+            sub = _expand(args[0], ("sessions", "checkpoints"), words, 2) if args else None
+            if sub is None:
                 raise incomplete()
+            if sub == "checkpoints":
+                saved = sorted(n[len("checkpoint:"):] for n in self.files
+                               if n.startswith("checkpoint:"))
+                return ({"checkpoints": {n: {"fileDate": 0, "fileUser": self.username}
+                                         for n in saved}},
+                        "\n".join(["Maximum number of checkpoints: 20", *saved]) + "\n")
             return show_sessions(self.sessions, max_pending(cfg))
         if key == "vlan":
-            configured = "configured-ports" in args
-            vids: list[int] | None = None
-            if "id" in args:
-                pos = args.index("id") + 1
-                try:
-                    vids = parse_vlan_list(args[pos] if pos < len(args) else "")
-                except BadToken as exc:
-                    raise invalid(words, pos + 2) from exc
-            return show_vlan(cfg, vids, configured)
+            return show_vlan(cfg, self._vlan_filter(args, words), "configured-ports" in args)
+        if key == "lldp":
+            if not args or _expand(args[0], ("neighbors",), words, 2) != "neighbors":
+                raise incomplete()
+            return show_lldp_neighbors(cfg, "detail" in args[1:], self.platform.boot_time)
+        if key == "mac":
+            if not args or _expand(args[0], ("address-table",), words, 2) != "address-table":
+                raise incomplete()
+            return show_mac_address_table()
+        if key == "arp":
+            return show_arp(args == ["vrf", "all"])
+        if key == "ipv6":
+            raise CliError(NO_IPV6, code=1000, reason="could not run command")
         if key == "ip":
-            if args[:2] not in (["interface", "brief"], ["int", "brief"]):
-                raise invalid(words, 2)
-            return show_ip_interface_brief(cfg)
-        # interfaces [NAMES] [status|switchport]
+            sub = _expand(args[0], ("interface", "arp"), words, 2) if args else None
+            if sub == "arp":
+                return show_arp(args[1:] == ["vrf", "all"])
+            if sub == "interface" and args[1:] == ["brief"]:
+                return show_ip_interface_brief(cfg)
+            if sub == "interface":
+                only = self._names(args[1:], words, 3) if args[1:] else None
+                lags = lag_members(cfg)
+                return show_ip_interface(cfg, lambda i: is_up(cfg, i, lags), only)
+            raise invalid(words, 2)
+        # interfaces [NAMES] [status|switchport|counters [errors]]
+        if args[-2:] == ["counters", "errors"]:
+            return show_interfaces_counters_errors(cfg)
+        if args[-1:] == ["counters"]:
+            return show_interfaces_counters(cfg)
         view = args[-1] if args and args[-1] in ("status", "switchport") else None
         spec = args[:-1] if view else args
-        names: list[str] | None = None
-        if spec:
-            try:
-                names = expand_interfaces(" ".join(spec))
-            except BadToken as exc:
-                raise invalid(words, 2) from exc
+        names = self._names(spec, words, 2) if spec else None
         if view == "status":
-            return show_interfaces_status(cfg)
+            return show_interfaces_status(cfg, names)
         if view == "switchport":
             return show_switchport(cfg, names)
         return show_interfaces(cfg, self.platform, names)
+
+    @staticmethod
+    def _names(spec: list[str], words: list[str], at: int) -> list[str]:
+        try:
+            return expand_interfaces(" ".join(spec))
+        except BadToken as exc:
+            raise invalid(words, at) from exc
+
+    @staticmethod
+    def _vlan_filter(args: list[str], words: list[str]) -> list[int] | None:
+        """`show vlan 10`, `show vlan id 10-20`, `show vlan 10,20 configured-ports`."""
+        rest = [a for a in args if a != "configured-ports"]
+        if rest[:1] == ["id"]:
+            rest = rest[1:]
+            if not rest:
+                raise incomplete()
+        if not rest:
+            return None
+        try:
+            return parse_vlan_list(rest[0])
+        except BadToken as exc:
+            raise invalid(words, len(words) - len(rest)) from exc
 
     # ------------------------------------------------------------ inspection
 

@@ -7,7 +7,7 @@ by default), and new sections land near where EOS prints them.
 
 from __future__ import annotations
 
-from reconciler.lab.eos_config import EosConfig, Marker, Raw
+from reconciler.lab.eos_config import EosConfig, Item, Marker, Raw
 
 # Headers that open a nested mode whose children are kept verbatim.
 BLOCK_PREFIXES = (
@@ -38,10 +38,20 @@ _ORDER: tuple[tuple[str, int], ...] = (
     ("ip routing", 60), ("ipv6 unicast-routing", 60), ("mlag", 62), ("ip route", 64),
     ("ipv6 route", 64), ("ntp", 70), ("router", 80), ("management", 90),
 )
-_MARKER_ORDER = {Marker.HOSTNAME: 25, Marker.VLANS: 40, Marker.INTERFACES: 50}
+MARKER_ORDER = {Marker.HOSTNAME: 25, Marker.VLANS: 40, Marker.INTERFACES: 50}
+# Ranks EOS prints without a `!` between them (`no aaa root` right after `no enable
+# password`; `ip name-server` right after `hostname`).
+_SAME_GROUP = {11: 10, 26: 25}
 
 
-def _order_key(line: str) -> tuple[int, str]:
+def group_of(rank: int, key: str) -> tuple[int, str]:
+    """Neighbouring one-liners of one group print without a `!` between them."""
+    if rank == 75:  # not in the table: each first word is its own section
+        return rank, key
+    return _SAME_GROUP.get(rank, rank), ""
+
+
+def order_key(line: str) -> tuple[int, str]:
     words = line.split()
     body = " ".join(words[1:] if words[:1] == ["no"] else words)
     best = ("", 75)
@@ -83,17 +93,17 @@ def remove(cfg: EosConfig, body: str, exact: bool = False, one_liners: bool = Fa
 
 def insert(cfg: EosConfig, line: str) -> None:
     """A new global line goes after its kin, else before the first later section."""
-    rank, key = _order_key(line)
+    rank, key = order_key(line)
     last_kin = None
     for idx, item in enumerate(cfg.items):
-        if isinstance(item, Raw) and _order_key(item.header)[1] == key:
+        if isinstance(item, Raw) and order_key(item.header)[1] == key:
             last_kin = idx
     if last_kin is not None:
         cfg.items.insert(last_kin + 1, Raw((line,)))
         return
     for idx, item in enumerate(cfg.items):
-        later = (_MARKER_ORDER.get(item, -1) if isinstance(item, Marker)
-                 else _order_key(item.header)[0])
+        later = (MARKER_ORDER.get(item, -1) if isinstance(item, Marker)
+                 else order_key(item.header)[0])
         if later > rank:
             cfg.items[idx:idx] = [Marker.SEP, Raw((line,)), Marker.SEP]
             return
@@ -159,3 +169,10 @@ def apply_block_child(cfg: EosConfig, header: str, words: list[str], raw: str) -
         children.append(line)
     cfg.items[idx] = Raw((item.header, *children))
     return True
+
+
+def canonical_items(items: list[Item]) -> list[Item]:
+    """Items in EOS's section order (stable within a section); `!` markers dropped."""
+    ranked = [((order_key(i.header)[0] if isinstance(i, Raw) else MARKER_ORDER[i]), n, i)
+              for n, i in enumerate(items) if i is not Marker.SEP]
+    return [i for *_, i in sorted(ranked, key=lambda u: (u[0], u[1]))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reconciler.lab.eos_config import CliError, EosConfig, Extra, Interface, Marker, NotHere, Raw
+from reconciler.lab.eos_global import canonical_items
 from reconciler.lab.eos_lines import apply_interface_line, apply_vlan_line
 from reconciler.lab.eos_names import BadToken, expand_interfaces, parse_vlan_list
 
@@ -85,6 +86,7 @@ def parse_config(text: str) -> EosConfig:
             continue
         if idx < len(lines) and lines[idx].rstrip() == "!":
             idx += 1  # the section renders its own separators
+    cfg.items = canonical_items(cfg.items)  # EOS prints sections in its order, not the file's
     return cfg
 
 

@@ -18,13 +18,19 @@ from reconciler.lab.eos_config import (
     R_SW,
     EosConfig,
     Interface,
+    Item,
     Marker,
     Raw,
     Vlan,
 )
+from reconciler.lab.eos_global import MARKER_ORDER, group_of, order_key
 from reconciler.lab.eos_names import default_vlan_name, format_vlan_list, sort_key
 
 INDENT = "   "
+# What `show running-config all` prints for MLAG on a switch that has none configured.
+MLAG_DEFAULTS = Raw(("mlag configuration", "   no domain-id", "   heartbeat-interval 4000",
+                     "   no local-interface", "   no peer-address", "   no peer-address heartbeat",
+                     "   no peer-link", "   reload-delay mode lacp standby", "   no shutdown"))
 
 
 def interface_lines(intf: Interface, all_defaults: bool = False) -> list[str]:
@@ -66,6 +72,12 @@ def interface_lines(intf: Interface, all_defaults: bool = False) -> list[str]:
         add(R_HELPER, f"ip helper-address {helper}")
     for extra in intf.extra:
         slots.append((extra.rank, 1, extra.seq, extra.text))
+    if all_defaults and intf.l2:  # spanning-tree edge settings, as `all` prints them
+        extras = [e.text for e in intf.extra]
+        for line, rank in (("no spanning-tree portfast", 200),
+                           ("no spanning-tree bpduguard", 201)):
+            if not any(t.startswith(line[3:]) for t in extras):
+                slots.append((rank, 2, 0, line))
     return [INDENT + text for *_, text in sorted(slots)]
 
 
@@ -103,22 +115,47 @@ def _vlan_blocks(cfg: EosConfig, all_defaults: bool) -> list[list[str]]:
     return blocks
 
 
+def _units(cfg: EosConfig, all_defaults: bool) -> list[tuple[int, int, Item]]:
+    """Top-level items in EOS's own section order, whatever order they were typed in."""
+    units: list[tuple[int, int, Item]] = []
+    for idx, item in enumerate(cfg.items):
+        if isinstance(item, Raw):
+            units.append((order_key(item.header)[0], idx, item))
+        elif item is not Marker.SEP:
+            units.append((MARKER_ORDER[item], idx, item))
+    if all_defaults and not any(isinstance(i, Raw) and i.header == "mlag configuration"
+                                for i in cfg.items):
+        units.append((order_key("mlag configuration")[0], len(cfg.items), MLAG_DEFAULTS))
+    return sorted(units, key=lambda u: (u[0], u[1]))
+
+
 def render_body(cfg: EosConfig, all_defaults: bool = False) -> list[str]:
-    """Config lines after the `! Command:` header, ending with `end`."""
+    """Config lines after the `! Command:` header, ending with `end`.
+
+    Sections come in EOS's order (not the order they were configured in); one-liners of
+    one group stay together, anything else is separated by `!` as EOS prints it.
+    """
     out: list[str] = []
+    last_group: tuple[int, str] | None = None
 
     def sep() -> None:
         if out and out[-1] != "!":
             out.append("!")
 
-    for item in cfg.items:
+    for rank, _, item in _units(cfg, all_defaults):
         if isinstance(item, Raw):
+            group = group_of(rank, order_key(item.header)[1])
+            if len(item.lines) > 1 or group != last_group:
+                sep()
             out.extend(item.lines)
-        elif item is Marker.SEP:
-            sep()
-        elif item is Marker.HOSTNAME:
+            last_group = None if len(item.lines) > 1 else group
+            continue
+        last_group = None
+        if item is Marker.HOSTNAME:
             if cfg.hostname is not None:
+                sep()
                 out.append(f"hostname {cfg.hostname}")
+                last_group = group_of(rank, "hostname")
         elif item is Marker.VLANS:
             for block in _vlan_blocks(cfg, all_defaults):
                 sep()

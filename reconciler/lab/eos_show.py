@@ -20,6 +20,7 @@ from reconciler.lab.eos_names import (
     short_name,
     sort_key,
 )
+from reconciler.lab.eos_quiet import address_entry, interface_counters, interface_statistics
 from reconciler.lab.eos_render import render_body
 
 Json = dict[str, Any]
@@ -91,7 +92,7 @@ def show_hostname(cfg: EosConfig) -> tuple[Json, str]:
 # ---------------------------------------------------------------- L2 state
 
 
-def _lag_members(cfg: EosConfig) -> dict[str, list[str]]:
+def lag_members(cfg: EosConfig) -> dict[str, list[str]]:
     members: dict[str, list[str]] = {}
     for name in sorted(cfg.interfaces, key=sort_key):
         group = cfg.interfaces[name].channel_group()
@@ -133,7 +134,7 @@ def vlan_members(cfg: EosConfig, configured: bool = False) -> dict[int, list[str
 
     A VLAN placed in a trunk group is carried only by trunks in that group (MLAG peer links).
     """
-    lags = _lag_members(cfg)
+    lags = lag_members(cfg)
     members: dict[int, list[str]] = {vid: [] for vid in cfg.vlans}
     vlan_groups = {vid: _trunk_groups(v.extra, "trunk group ") for vid, v in cfg.vlans.items()}
     existing = set(cfg.vlans)
@@ -239,13 +240,13 @@ def show_switchport(cfg: EosConfig, names: list[str] | None = None) -> tuple[Jso
     return data, "\n".join(line.rstrip() for line in text) + "\n"
 
 
-def show_interfaces_status(cfg: EosConfig) -> tuple[Json, str]:
-    lags = _lag_members(cfg)
+def show_interfaces_status(cfg: EosConfig, names: list[str] | None = None) -> tuple[Json, str]:
+    lags = lag_members(cfg)
     data: Json = {"interfaceStatuses": {}}
     rows = ["Port       Name                   Status       Vlan        Duplex  Speed Type"]
     for name in sorted(cfg.interfaces, key=sort_key):
         intf = cfg.interfaces[name]
-        if intf.kind not in STATUS_IFTYPES:
+        if intf.kind not in STATUS_IFTYPES or (names is not None and name not in names):
             continue
         up = is_up(cfg, intf, lags)
         link = "disabled" if intf.shutdown else "connected" if up else "notconnect"
@@ -291,7 +292,7 @@ def show_interfaces_status(cfg: EosConfig) -> tuple[Json, str]:
 
 def show_interfaces(cfg: EosConfig, plat: Platform,
                     names: list[str] | None = None) -> tuple[Json, str]:
-    lags = _lag_members(cfg)
+    lags = lag_members(cfg)
     data: Json = {"interfaces": {}}
     text: list[str] = []
     for idx, name in enumerate(sorted(cfg.interfaces, key=sort_key)):
@@ -299,11 +300,7 @@ def show_interfaces(cfg: EosConfig, plat: Platform,
             continue
         intf = cfg.interfaces[name]
         up = is_up(cfg, intf, lags)
-        addrs = []
-        if intf.ip_address:
-            addr, _, length = intf.ip_address.partition("/")
-            addrs.append({"primaryIp": {"address": addr, "maskLen": int(length)},
-                          "secondaryIps": {}, "secondaryIpsOrderedList": []})
+        addrs = [address_entry(intf.ip_address)] if intf.ip_address else []
         mac = plat.mac[:-2] + f"{(idx + 1) % 256:02x}"
         data["interfaces"][name] = {
             "name": name,
@@ -320,6 +317,9 @@ def show_interfaces(cfg: EosConfig, plat: Platform,
             "burnedInAddress": mac,
             "interfaceAddress": addrs,
             "lastStatusChangeTimestamp": plat.boot_time,
+            "duplex": "duplexFull", "autoNegotiate": "unknown", "loopbackMode": "loopbackNone",
+            "interfaceCounters": interface_counters(plat.boot_time),
+            "interfaceStatistics": interface_statistics(),
         }
         state = "up" if up else "down"
         text += [f"{name} is {state}, line protocol is {state}",
@@ -328,7 +328,7 @@ def show_interfaces(cfg: EosConfig, plat: Platform,
 
 
 def show_ip_interface_brief(cfg: EosConfig) -> tuple[Json, str]:
-    lags = _lag_members(cfg)
+    lags = lag_members(cfg)
     data: Json = {"interfaces": {}}
     rows = ["Interface         IP Address            Status      Protocol          MTU",
             "----------------- --------------------- ----------- ------------- ---------"]
@@ -352,7 +352,7 @@ def show_ip_interface_brief(cfg: EosConfig) -> tuple[Json, str]:
 
 
 def show_port_channel(cfg: EosConfig, group: int | None) -> str:
-    lags = _lag_members(cfg)
+    lags = lag_members(cfg)
     out: list[str] = []
     for name in sorted(lags, key=sort_key):
         if group is not None and name != f"Port-Channel{group}":

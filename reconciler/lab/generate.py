@@ -169,6 +169,8 @@ def _site_doc(sz: Sizes, s: _Site) -> dict[str, Any]:
     if "asterisk" in sz.platforms:
         doc["pbx"] = {"platform": "asterisk", "server": "pbx", "credentials": "pbx-db",
                       "provisioning_dir": f"provisioning/{s.id}"}
+        # The first hundred numbers stay with the site: the first one is its own line.
+        doc["support"] = {"phone": f"+{base}"}
     doc["drift"] = {"default": "correct"}
     return doc
 

@@ -14,6 +14,18 @@ from typing import Any
 from reconciler.lab.counters import Counters
 from reconciler.lab.faults import Drop, Faults
 from reconciler.lab.ios_config import DEFAULT_VLANS, Interface, IosConfig, parse_config
+from reconciler.lab.ios_exec import (
+    EXEC_EXTRA,
+    GLOBAL_EXTRA,
+    PRIV_EXTRA,
+    Ask,
+    Exec,
+    apply_pipe,
+    set_global_line,
+    split_pipe,
+    tcl_line,
+)
+from reconciler.lab.ios_flash import Flash
 from reconciler.lab.ios_grammar import (
     EXEC,
     GLOBAL,
@@ -23,6 +35,7 @@ from reconciler.lab.ios_grammar import (
     VLAN,
     CliError,
     Pattern,
+    interface_range,
     match,
 )
 from reconciler.lab.ios_show import (
@@ -32,6 +45,11 @@ from reconciler.lab.ios_show import (
     show_version,
     show_vlan_brief,
 )
+from reconciler.lab.ios_show_if import show_vlan
+from reconciler.switching.hardware import CliMode, SwitchModel, lookup
+
+# What the lab switch is when nothing names its model: the Catalyst it has always reported.
+DEFAULT_MODEL = "WS-C2960X-48FPD-L"
 
 
 def default_config_text(hostname: str, ports: int = 8, uplinks: int = 2) -> str:
@@ -52,8 +70,10 @@ class IosDevice:
 
     def __init__(self, name: str, *, username: str = "admin", password: str = "admin",
                  secret: str | None = None, seed_config: str | None = None,
-                 hostname: str | None = None, ports: int = 8) -> None:
+                 hostname: str | None = None, ports: int = 8, model: str | None = None) -> None:
         self.name = name
+        # The hardware decides what the switch accepts (switching/hardware.yaml).
+        self.hardware: SwitchModel = lookup("cisco_ios", model or DEFAULT_MODEL)
         self.username = username
         self.password = password
         self.secret = password if secret is None else secret
@@ -66,6 +86,7 @@ class IosDevice:
         self.config_lines: list[str] = []  # every line entered in configuration mode
         self.running = IosConfig()
         self.startup = IosConfig()
+        self.flash = Flash()
         self.reset()
 
     def reset(self) -> None:
@@ -99,6 +120,7 @@ class Reply:
     close: bool = False
     drop: bool = False
     ask_password: bool = False
+    ask: Ask | None = None  # a question to answer before the command acts
 
 
 class Session:
@@ -106,21 +128,32 @@ class Session:
 
     def __init__(self, device: IosDevice) -> None:
         self.device = device
-        self.mode = "exec"  # exec | priv | config | if | vlan
+        self.mode = "exec"  # exec | priv | config | if | vlan | tcl
         self.iface: str | None = None
+        self.ifaces: list[str] = []  # `interface range`: every interface of the range
         self.vlan_ids: list[int] = []
         self._line = ""  # the line being run, for the caret of a refused argument
+        self.extra = Exec(self)
+        self.tcl_buffer: list[str] | None = None  # a Tcl statement whose braces are open
+        self.tcl_files: list[tuple[str, str]] = []  # written when tclsh is left
 
     def prompt(self) -> str:
         host = self.device.running.hostname
+        if self.mode == "tcl" and self.tcl_buffer is not None:
+            return "+>"
         suffix = {"exec": ">", "priv": "#", "config": "(config)#", "if": "(config-if)#",
-                  "vlan": "(config-vlan)#"}[self.mode]
+                  "vlan": "(config-vlan)#", "tcl": "(tcl)#"}[self.mode]
+        if self.mode == "if" and len(self.ifaces) > 1:
+            suffix = "(config-if-range)#"
         return host + suffix
 
     # ------------------------------------------------------------ entry point
 
     def execute(self, line: str) -> Reply:
         dev = self.device
+        if self.mode == "tcl":
+            with dev.lock:
+                return Reply(tcl_line(self, line) or "")
         if not line.strip():
             return Reply()
         dev.counters.command(line)
@@ -157,22 +190,44 @@ class Session:
         if sub is not None:
             try:
                 key, args = match(sub, line)
+                self._model_accepts("interface" if self.mode == "if" else "vlan", key, args)
                 return self._sub(key, args)
             except CliError as exc:
                 try:  # IOS falls back to global configuration for a global command
-                    key, args = match(GLOBAL, line)
+                    key, args = match(GLOBAL + GLOBAL_EXTRA, line)
                 except CliError:
                     raise exc from None
                 self.mode = "config"
+                self._model_accepts("global", key, args)
                 return self._global(key, args)
-        key, args = match(GLOBAL, line)
+        key, args = match(GLOBAL + GLOBAL_EXTRA, line)
+        self._model_accepts("global", key, args)
         return self._global(key, args)
+
+    def _model_accepts(self, mode: CliMode, key: str, args: list[Any]) -> None:
+        """A command this model lacks is `Invalid input`, as on the real switch."""
+        values = iter(args)
+        words = [str(next(values, w)) if w.startswith("<") else w for w in key.split()]
+        rule = self.device.hardware.refusal(mode, " ".join(words))
+        if rule is not None:
+            raise CliError(INVALID, rule.caret(self._line))
 
     # ------------------------------------------------------------ exec modes
 
-    def _exec(self, line: str) -> Reply:
-        cmds: list[Pattern] = PRIV if self.mode == "priv" else EXEC
+    def _exec(self, full: str) -> Reply:
+        line, filters = split_pipe(full)
+        reply = self._exec_one(line)
+        if filters and not reply.ask:
+            reply.output = apply_pipe(reply.output, filters)
+        return reply
+
+    def _exec_one(self, line: str) -> Reply:
+        extra = PRIV_EXTRA if self.mode == "priv" else EXEC_EXTRA
+        cmds: list[Pattern] = (PRIV if self.mode == "priv" else EXEC) + extra
         key, args = match(cmds, line)
+        if tuple(key.split()) in extra:
+            out = self.extra.run(key, args, line)
+            return Reply(ask=out) if isinstance(out, Ask) else Reply(out)
         cfg = self.device.running
         if key == "enable":
             return Reply() if self.mode == "priv" else Reply(ask_password=True)
@@ -198,14 +253,16 @@ class Session:
                          f"bytes\n!\n{body}")
         if key == "show startup-config":
             return Reply(show_startup_config(self.device.startup))
-        if key in ("show vlan brief", "show vlan"):
+        if key == "show vlan brief":
             return Reply(show_vlan_brief(cfg))
+        if key == "show vlan":
+            return Reply(show_vlan(cfg, show_vlan_brief(cfg)))
         if key == "show interfaces switchport":
             return Reply(show_interfaces_switchport(cfg))
         if key == "show interfaces <if> switchport":
             return Reply(show_interfaces_switchport(cfg, self._existing(args[0], line).name))
         if key == "show version":
-            return Reply(show_version(cfg, self.device.serial))
+            return Reply(show_version(cfg, self.device.serial, self.device.hardware))
         raise CliError(INVALID, 0)
 
     def enable(self, secret: str) -> Reply:
@@ -240,6 +297,18 @@ class Session:
         if key == "hostname <word>":
             cfg.hostname = args[0]
             return Reply()
+        if key in ("file prompt quiet", "ip scp server enable"):
+            set_global_line(cfg, key, True)
+            return Reply()
+        if key in ("no file prompt quiet", "no ip scp server enable"):
+            set_global_line(cfg, key[3:], False)
+            return Reply()
+        if key == "interface range <text>":
+            names = interface_range(args[0], set(cfg.interfaces))
+            if names is None:
+                raise CliError(INVALID, self._line.lower().find("range") + 6)
+            self.mode, self.iface, self.ifaces = "if", names[0], names
+            return Reply()
         if key == "vlan <vlist>":
             ids = sorted(args[0])
             for vid in ids:
@@ -259,7 +328,7 @@ class Session:
                 words = self._line.split()
                 raise CliError(INVALID, self._line.find(words[-1]) if words else 0)
             cfg.interface(name)
-            self.mode, self.iface = "if", name
+            self.mode, self.iface, self.ifaces = "if", name, [name]
             return Reply()
         if key == "no interface <if>":
             name = args[0]
@@ -278,8 +347,11 @@ class Session:
                     self.device.running.vlans[vid] = args[0] if key == "name <word>" else None
             return Reply()
         assert self.iface is not None
-        return _interface_command(self.device.running, self.device.running.interface(self.iface),
-                                  key, args)
+        out = Reply()
+        for name in self.ifaces or [self.iface]:
+            out = _interface_command(self.device.running, self.device.running.interface(name),
+                                     key, args)
+        return out
 
 
 def _interface_command(cfg: IosConfig, i: Interface, key: str, args: list[Any]) -> Reply:
@@ -343,6 +415,11 @@ def _interface_command(cfg: IosConfig, i: Interface, key: str, args: list[Any]) 
         i.shutdown = not negate
     elif key == "ip address <ip> <ip>":
         i.ip_address, i.no_ip_address = f"{args[0]} {args[1]}", False
+    elif key == "ip helper-address <ip>":
+        if args[0] not in i.helpers:
+            i.helpers.append(args[0])
+    elif key.startswith("no ip helper-address"):
+        i.helpers = [h for h in i.helpers if args and h != args[0]]
     elif key == "no ip address":
         i.ip_address, i.no_ip_address = None, True
     elif key.startswith(("spanning-tree", "no spanning-tree")):

@@ -78,6 +78,7 @@ class Interface:
     voice_vlan: int | None = None
     ip_address: str | None = None  # "A M"
     no_ip_address: bool = False
+    helpers: list[str] = field(default_factory=list)  # `ip helper-address A`, in order
     shutdown: bool = False
     extra: list[str] = field(default_factory=list)  # other sub-lines, verbatim, in order
 
@@ -118,6 +119,7 @@ class Interface:
             out.append(f" ip address {self.ip_address}")
         elif self.no_ip_address:
             out.append(" no ip address")
+        out += [f" ip helper-address {h}" for h in self.helpers]
         if self.shutdown:
             out.append(" shutdown")
         out += [f" {x}" for x in self.extra]
@@ -228,6 +230,8 @@ def _apply_sub(iface: Interface, line: str) -> None:
             iface.ip_address = f"{words[2]} {words[3]}"
         elif text == "no ip address":
             iface.no_ip_address = True
+        elif text.startswith("ip helper-address ") and len(words) == 3:
+            iface.helpers.append(words[2])
         elif text == "shutdown":
             iface.shutdown = True
         else:

@@ -155,8 +155,27 @@ INTERFACE = patterns(
     "no switchport trunk encapsulation",
     "switchport nonegotiate", "no switchport nonegotiate",
     "shutdown", "no shutdown", "ip address <ip> <ip>", "no ip address",
+    "ip helper-address <ip>", "no ip helper-address <ip>", "no ip helper-address",
     "spanning-tree portfast", "spanning-tree portfast edge", "no spanning-tree portfast",
     "spanning-tree bpduguard enable", "no spanning-tree bpduguard",
     "exit", "end", "do <text>",
 )
 VLAN = patterns("name <word>", "no name", "exit", "end", "do <text>")
+
+
+def interface_range(text: str, existing: set[str]) -> list[str] | None:
+    """`Gi1/0/1 - 4 , Gi1/0/7` -> existing interface names (None if any part is invalid)."""
+    names: list[str] = []
+    for part in text.split(","):
+        m = re.fullmatch(r"\s*([A-Za-z-]+\s*[\d/]*?)(\d+)\s*(?:-\s*(\d+))?\s*", part)
+        if not m:
+            return None
+        first = normalise_interface((m[1] + m[2]).replace(" ", ""))
+        if first is None:
+            return None
+        stem = first[: len(first) - len(m[2])]
+        for n in range(int(m[2]), int(m[3] or m[2]) + 1):
+            if f"{stem}{n}" not in existing:
+                return None
+            names.append(f"{stem}{n}")
+    return names or None

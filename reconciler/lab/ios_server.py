@@ -1,8 +1,9 @@
 """SSH for emulated Cisco IOS switches (asyncssh), many per process, one port each.
 
 Password authentication against the device's own user (no system users); the shell
-echoes like an IOS line (asyncssh's line editor), prompts `host>` / `host#`, asks for
-the enable secret without echo, and answers every line through `ios_cli.Session`.
+echoes input when it reads it, as IOS does, prompts `host>` / `host#`, asks for the
+enable secret without echo, and answers every line through `ios_cli.Session`. SCP
+reaches the switch's `flash:` (`ios_flash`).
 All devices share one event loop in a daemon thread, so `IosLab` starts and stops
 from synchronous code (tests, the lab launcher).
 """
@@ -22,6 +23,9 @@ import asyncssh
 from reconciler.lab.ios_cli import IosDevice, Session
 
 Json = dict[str, Any]
+# netmiko settings a client may use against these switches: they answer at once, so the
+# lab's endpoints file opts into them (a real switch keeps netmiko's safe defaults).
+LAB_CLIENT_SETTINGS: Json = {"fast_cli": True, "delay_factor": 0.1}
 
 
 @dataclass
@@ -37,6 +41,7 @@ class IosDeviceSpec:
     seed_config: str | None = None  # running-config text; None: a default switch
     hostname: str | None = None
     ports: int = 8
+    model: str | None = None  # a cisco_ios model of switching/hardware.yaml; None: the default
 
 
 class _Server(asyncssh.SSHServer):
@@ -63,36 +68,80 @@ class _Server(asyncssh.SSHServer):
         return username == self.device.username and password == self.device.password
 
 
+class _Terminal:
+    """The switch's line discipline: input is echoed when the CLI reads it, as on IOS.
+
+    (A line editor that echoes on arrival prints typed-ahead Enters before the previous
+    prompt, so two quick Enters show two prompts on one line and a client such as
+    netmiko takes both for its prompt.)
+    """
+
+    def __init__(self, process: asyncssh.SSHServerProcess[str]) -> None:
+        self.stdin = process.stdin
+        self.stdout = process.stdout
+        self._skip_lf = False  # a CR ended the last line; its LF is not another line
+
+    def write(self, text: str) -> None:
+        self.stdout.write(text.replace("\r\n", "\n").replace("\n", "\r\n"))
+
+    async def readline(self, echo: bool = True) -> str | None:
+        chars: list[str] = []
+        while True:
+            try:
+                ch = await self.stdin.read(1)
+            except asyncssh.TerminalSizeChanged:
+                continue  # a resized window is no input
+            if not ch:
+                return None
+            if ch == "\n" and self._skip_lf:
+                self._skip_lf = False
+                continue
+            self._skip_lf = ch == "\r"
+            if ch in "\r\n":
+                self.write("\n")
+                return "".join(chars)
+            if ch in ("\x7f", "\b"):
+                if chars:
+                    chars.pop()
+                    if echo:
+                        self.stdout.write("\b \b")
+            elif ch >= " " or ch == "\t":
+                chars.append(ch)
+                if echo:
+                    self.stdout.write(ch)
+
+
 async def _shell(device: IosDevice, process: asyncssh.SSHServerProcess[str]) -> None:
     session = Session(device)
-    out = process.stdout
+    term = _Terminal(process)
     try:
-        out.write("\n" + session.prompt())
+        term.write("\n" + session.prompt())
         while True:
-            line = await process.stdin.readline()
-            if not line:
+            line = await term.readline()
+            if line is None:
                 break
             delay = device.faults.latency()
             if delay > 0:
                 await asyncio.sleep(delay)
             # In a worker thread: a stalled command (fault) must not freeze the other switches.
             reply = await asyncio.get_running_loop().run_in_executor(
-                None, session.execute, line.rstrip("\r\n"))
+                None, session.execute, line)
             if reply.drop:
                 process.channel.abort()
                 return
             if reply.ask_password:
-                out.write("Password: ")
-                editor: Any = process.channel  # the line editor wraps the channel
-                editor.set_echo(False)
-                secret = await process.stdin.readline()
-                editor.set_echo(True)
-                out.write("\n")
-                reply = session.enable(secret.rstrip("\r\n"))
-            out.write(reply.output)
+                term.write("Password: ")
+                secret = await term.readline(echo=False)
+                reply = session.enable(secret or "")
+            if reply.ask is not None:  # e.g. `Destination filename [startup-config]?`
+                term.write(reply.output + reply.ask.question)
+                answer = await term.readline()
+                with device.lock:
+                    reply.output = reply.ask.then(answer or "")
+            term.write(reply.output)
             if reply.close:
                 break
-            out.write(session.prompt())
+            term.write(session.prompt())
     except (asyncssh.BreakReceived, asyncssh.SignalReceived, asyncssh.TerminalSizeChanged,
             asyncssh.ConnectionLost, BrokenPipeError, ConnectionError):
         pass
@@ -117,7 +166,7 @@ class IosLab:
             raise ValueError(f"duplicate device name {spec.name!r}")
         device = IosDevice(spec.name, username=spec.username, password=spec.password,
                            secret=spec.secret, seed_config=spec.seed_config,
-                           hostname=spec.hostname, ports=spec.ports)
+                           hostname=spec.hostname, ports=spec.ports, model=spec.model)
         self._specs[spec.name] = spec
         self._devices[spec.name] = device
         if self._loop is not None:
@@ -136,7 +185,8 @@ class IosLab:
 
         self._servers[name] = await asyncssh.create_server(
             lambda: _Server(device, self._live), spec.host, spec.port, server_host_keys=[_host_key()],
-            process_factory=shell, line_editor=True, encoding="utf-8",
+            process_factory=shell, line_editor=False, encoding="utf-8",
+            sftp_factory=device.flash.sftp_factory(), allow_scp=True,
             keepalive_interval=0, login_timeout=30)
 
     def start(self) -> IosLab:
@@ -180,6 +230,8 @@ class IosLab:
             self._servers.clear()
             self._loop = None
             self._thread = None
+            for device in self._devices.values():
+                device.flash.close()
 
     def __enter__(self) -> IosLab:
         return self.start()
@@ -204,7 +256,7 @@ class IosLab:
         out: dict[str, Json] = {}
         for name in self._servers:
             host, port = self.address(name)
-            out[name] = {"host": host, "port": port, "transport": "ssh"}
+            out[name] = {"host": host, "port": port, "transport": "ssh", **LAB_CLIENT_SETTINGS}
         return out
 
     @classmethod

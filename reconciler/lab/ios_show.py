@@ -7,6 +7,7 @@ Checked against real captures by parsing both with the same ntc-templates parser
 from __future__ import annotations
 
 from reconciler.lab.ios_config import DEFAULT_VLANS, Interface, IosConfig, vlan_items
+from reconciler.switching.hardware import SwitchModel
 
 SHORT = (("TwentyFiveGigE", "Twe"), ("TwoGigabitEthernet", "Tw"), ("FiveGigabitEthernet", "Fi"),
          ("TenGigabitEthernet", "Te"), ("FortyGigabitEthernet", "Fo"), ("HundredGigE", "Hu"),
@@ -131,16 +132,20 @@ def show_startup_config(cfg: IosConfig) -> str:
     return f"Using {len(body)} out of 524288 bytes\n{body}"
 
 
-def show_version(cfg: IosConfig, serial: str) -> str:
+def show_version(cfg: IosConfig, serial: str, model: SwitchModel) -> str:
+    """The model's own identity (its software and hardware lines come from the catalogue)."""
+    sv = model.show_version
     return (
-        "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E8, "
-        "RELEASE SOFTWARE (fc3)\n"
+        f"{sv['banner']}\n"
         "Technical Support: http://www.cisco.com/techsupport\n"
         "Copyright (c) 1986-2023 by Cisco Systems, Inc.\n\n"
-        "ROM: Bootstrap program is C2960X boot loader\n"
+        f"ROM: {sv['rom']}\n"
         f"{cfg.hostname} uptime is 4 weeks, 2 days, 3 hours, 12 minutes\n"
-        "System image file is \"flash:c2960x-universalk9-mz.152-7.E8.bin\"\n\n"
-        "cisco WS-C2960X-48FPD-L (APM86XXX) processor (revision V06) with 524288K bytes "
+        "System returned to ROM by power-on\n"
+        "System restarted at 08:47:50 UTC Mon Nov 2 2026\n"
+        f"System image file is \"{sv['image']}\"\n"
+        "Last reload reason: power-on\n\n"
+        f"cisco {model.name} ({sv['processor']}) processor (revision V06) with 524288K bytes "
         "of memory.\n"
         f"Processor board ID {serial}\n"
         "Configuration register is 0xF\n"

@@ -10,24 +10,18 @@ from __future__ import annotations
 
 import copy
 import itertools
-import re
 import secrets
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from .meraki_schema import validate
+from .meraki_clients import ClientsMixin, LabClock
+from .meraki_schema import ApiError, validate
+
+__all__ = ["ApiError", "Dashboard", "LabClock", "Network"]
 
 Json = dict[str, Any]
-MAC_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 IPSK_MODES = ("ipsk-with-radius", "ipsk-without-radius", "ipsk-with-nac")
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, *errors: str) -> None:
-        self.status = status
-        self.errors = list(errors)
-        super().__init__(f"{status}: {'; '.join(errors)}")
 
 
 @dataclass
@@ -42,26 +36,39 @@ class Network:
 
 
 def _ssid(number: int, name: str, auth_mode: str) -> Json:
-    return {"number": number, "name": name, "enabled": True, "splashPage": "None",
-            "ssidAdminAccessible": False, "authMode": auth_mode,
-            "encryptionMode": "wpa", "wpaEncryptionMode": "WPA2 only",
-            "ipAssignmentMode": "Bridge mode", "useVlanTagging": False,
+    """An SSID as `GET .../wireless/ssids/{number}` returns it (every field of the spec)."""
+    radius = auth_mode.endswith("radius")
+    return {"number": number, "name": name, "enabled": True, "wlanIdentifier": number + 1,
+            "splashPage": "None", "ssidAdminAccessible": False, "localAuth": False,
+            "authMode": auth_mode, "psk": None, "encryptionMode": "wpa",
+            "wpaEncryptionMode": "WPA2 only", "radiusServers": [], "radiusAccountingServers": [],
+            "radiusAccountingEnabled": False, "radiusEnabled": radius,
+            "radiusAttributeForGroupPolicies": "Filter-Id",
+            "radiusFailoverPolicy": "Deny access", "radiusLoadBalancingPolicy": "Round robin",
+            "ipAssignmentMode": "Bridge mode", "adminSplashUrl": "", "splashTimeout":
+            "1440 minutes", "walledGardenEnabled": False, "walledGardenRanges": [],
             "minBitrate": 11, "bandSelection": "Dual band operation",
-            "perClientBandwidthLimitUp": 0, "perClientBandwidthLimitDown": 0,
-            "perSsidBandwidthLimitUp": 0, "perSsidBandwidthLimitDown": 0,
-            "visible": True, "availableOnAllAps": True, "availabilityTags": [],
-            "mandatoryDhcpEnabled": False, "localAuth": False, "adminSplashUrl": "",
-            "splashTimeout": "1440 minutes", "walledGardenEnabled": False,
-            "walledGardenRanges": [], "radiusEnabled": auth_mode.endswith("radius"),
-            "radiusServers": [], "radiusAccountingEnabled": False,
-            "radiusAccountingServers": [], "radiusAttributeForGroupPolicies": "Filter-Id",
-            "radiusFailoverPolicy": "Deny access", "radiusLoadBalancingPolicy": "Round robin"}
+            "perClientBandwidthLimitUp": 0, "perClientBandwidthLimitDown": 0, "visible": True,
+            "availableOnAllAps": True, "availabilityTags": [], "perSsidBandwidthLimitUp": 0,
+            "perSsidBandwidthLimitDown": 0, "adaptivePolicyGroupId": None,
+            "mandatoryDhcpEnabled": False, "dot11w": {"enabled": False, "required": False},
+            "dot11r": {"enabled": False, "adaptive": False}, "enterpriseAdminAccess":
+            "access enabled", "radiusTestingEnabled": False, "radiusCalledStationId": None,
+            "radiusAuthenticationNasId": None, "radiusServerTimeout": 1,
+            "radiusServerAttemptsLimit": 3, "radiusFallbackEnabled": False,
+            "radiusProxyEnabled": False, "radiusCoaEnabled": False, "radiusOverride": False,
+            "useVlanTagging": False, "defaultVlanId": None, "adultContentFilteringEnabled": False,
+            "dnsRewrite": {"enabled": False, "dnsCustomNameservers": []}, "gre": None,
+            "campusGateway": None, "lanIsolationEnabled": False, "oauth": None,
+            "localAuthFallback": None, "namedVlans": None, "speedBurst": {"enabled": False},
+            "wifiPersonalNetworkEnabled": None, "security": None}
 
 
-class Dashboard:
+class Dashboard(ClientsMixin):
     """Thread-safe state of every organisation the lab serves."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: LabClock | None = None) -> None:
+        self.clock = clock or LabClock()
         self.lock = threading.RLock()
         self.orgs: dict[str, Json] = {}
         self.api_keys: dict[str, set[str]] = {}  # key -> org ids it may use
@@ -71,9 +78,12 @@ class Dashboard:
     # -- seeding (lab planner) -------------------------------------------------------
     def add_org(self, org_id: str, name: str, api_key: str) -> None:
         with self.lock:
-            self.orgs[org_id] = {"id": org_id, "name": name,
-                                 "url": f"https://n1.meraki.com/o/{org_id}/manage/organization"
-                                        "/overview", "api": {"enabled": True}}
+            self.orgs[org_id] = {
+                "id": org_id, "name": name,
+                "url": f"https://n1.meraki.com/o/{org_id}/manage/organization/overview",
+                "api": {"enabled": True}, "licensing": {"model": "co-term"},
+                "cloud": {"region": {"name": "Europe", "host": {"name": "Europe"}}},
+                "management": {"details": []}, "privacy": {}}
             self.api_keys.setdefault(api_key, set()).add(org_id)
 
     def add_network(self, org_id: str, net_id: str, name: str,
@@ -86,6 +96,15 @@ class Dashboard:
                 if n not in ssids:
                     net.ssids[n]["enabled"] = False
             self.networks[net_id] = net
+
+    def network_view(self, net_id: str) -> Json:
+        """`GET /networks/{id}`: every field of the spec's shape."""
+        net = self.networks[net_id]
+        return {"id": net.id, "organizationId": net.org_id, "name": net.name,
+                "productTypes": ["wireless"], "timeZone": "Europe/London", "tags": [],
+                "enrollmentString": None,
+                "url": f"https://n1.meraki.com/{net.name}/n/{net.id}/manage/usage/list",
+                "notes": None, "isBoundToConfigTemplate": False}
 
     def seed_policy(self, net_id: str, name: str, vlan: str | None = None) -> str:
         body: Json = {"name": name}
@@ -237,8 +256,7 @@ class Dashboard:
                    "groupPolicyId": body["groupPolicyId"], "wifiPersonalNetworkId": pid,
                    "email": None, "expiresAt": body.get("expiresAt")}
             psks[pid] = psk
-            return {k: psk[k] for k in ("id", "name", "passphrase", "groupPolicyId",
-                                        "expiresAt")}
+            return dict(psk)  # the same shape as the list call
 
     def update_psk(self, net_id: str, number: int, psk_id: str, body: Any) -> Json:
         body = self._check("updateNetworkWirelessSsidIdentityPsk", body)
@@ -250,8 +268,7 @@ class Dashboard:
                 raise ApiError(404, "Not found")
             self._check_psk(net, psks, body, psk_id)
             psk.update({k: v for k, v in body.items() if v is not None})
-            return {k: psk[k] for k in ("id", "name", "passphrase", "groupPolicyId",
-                                        "expiresAt")}
+            return dict(psk)  # the same shape as the list call
 
     def delete_psk(self, net_id: str, number: int, psk_id: str) -> Json | None:  # 204
         with self.lock:
@@ -259,86 +276,6 @@ class Dashboard:
             if psks.pop(psk_id, None) is None:
                 raise ApiError(404, "Not found")
             return None
-
-    # -- clients (MAC provisioning) --------------------------------------------------------
-    def _client(self, net: Network, client_id: str) -> Json:
-        """By client id or by MAC, as the Dashboard accepts both."""
-        c = net.clients.get(client_id)
-        if c is None:
-            c = next((x for x in net.clients.values() if x["mac"] == client_id.lower()), None)
-        if c is None:
-            raise ApiError(404, "Client not found")
-        return c
-
-    def provision(self, net_id: str, body: Any) -> Json:
-        body = self._check("provisionNetworkClients", body)
-        with self.lock:
-            net = self.networks[net_id]
-            policy, gp = body["devicePolicy"], body.get("groupPolicyId")
-            if policy == "Group policy" and (gp is None or gp not in net.policies):
-                raise ApiError(400, "'groupPolicyId' must name an existing group policy when "
-                                    "'devicePolicy' is 'Group policy'")
-            out = []
-            for item in body["clients"]:
-                mac = str(item["mac"]).lower()
-                if not MAC_RE.fullmatch(mac):
-                    raise ApiError(400, f"'{item['mac']}' is not a valid MAC address")
-            for item in body["clients"]:
-                mac = str(item["mac"]).lower()
-                c = next((x for x in net.clients.values() if x["mac"] == mac), None)
-                if c is None:
-                    cid = "k" + format(int(self._next_id()), "06x")
-                    c = net.clients[cid] = {"id": cid, "mac": mac}
-                c.update({"name": item.get("name") or c.get("name") or mac,
-                          "devicePolicy": policy,
-                          "groupPolicyId": gp if policy == "Group policy" else None})
-                out.append({"mac": mac, "clientId": c["id"], "name": c["name"], "message": None})
-            return {"clients": out, "devicePolicy": policy, "groupPolicyId": gp}
-
-    def get_client(self, net_id: str, client_id: str) -> Json:
-        with self.lock:
-            c = self._client(self.networks[net_id], client_id)
-            return {"id": c["id"], "mac": c["mac"], "description": c["name"], "ip": None,
-                    "user": None, "vlan": None, "ssid": None, "status": "Offline"}
-
-    def client_policy(self, net_id: str, client_id: str) -> Json:
-        with self.lock:
-            c = self._client(self.networks[net_id], client_id)
-            out = {"mac": c["mac"], "devicePolicy": c["devicePolicy"]}
-            if c["devicePolicy"] == "Group policy":
-                out["groupPolicyId"] = c["groupPolicyId"]
-            return out
-
-    def update_client_policy(self, net_id: str, client_id: str, body: Any) -> Json:
-        body = self._check("updateNetworkClientPolicy", body)
-        with self.lock:
-            net = self.networks[net_id]
-            c = self._client(net, client_id)
-            policy, gp = body["devicePolicy"], body.get("groupPolicyId")
-            if policy not in ("Whitelisted", "Allowed", "Blocked", "Normal", "Group policy"):
-                raise ApiError(400, f"'devicePolicy' cannot be {policy!r}")
-            if policy == "Group policy" and gp not in net.policies:
-                raise ApiError(400, "'groupPolicyId' must name an existing group policy")
-            c["devicePolicy"] = policy
-            c["groupPolicyId"] = gp if policy == "Group policy" else None
-        return self.client_policy(net_id, client_id)
-
-    def policies_by_client(self, net_id: str) -> list[Json]:
-        """Clients with a policy other than Normal (GET /networks/{id}/policies/byClient)."""
-        with self.lock:
-            net = self.networks[net_id]
-            out = []
-            for c in sorted(net.clients.values(), key=lambda x: x["id"]):
-                if c["devicePolicy"] == "Normal":
-                    continue
-                if c["devicePolicy"] == "Group policy":
-                    p = net.policies[c["groupPolicyId"]]
-                    assigned = {"name": p["name"], "type": "Group policy",
-                                "groupPolicyId": c["groupPolicyId"], "ssid": []}
-                else:
-                    assigned = {"name": c["devicePolicy"], "type": "network/group", "ssid": []}
-                out.append({"clientId": c["id"], "name": c["name"], "assigned": [assigned]})
-            return out
 
     # -- inspection (tests) ------------------------------------------------------------------
     def snapshot(self, net_id: str) -> Json:

@@ -13,6 +13,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+
+class ApiError(Exception):
+    """A refusal with the Dashboard's status and `{"errors": [...]}` body."""
+
+    def __init__(self, status: int, *errors: str) -> None:
+        self.status = status
+        self.errors = list(errors)
+        super().__init__(f"{status}: {'; '.join(errors)}")
+
+
 SHAPES_FILE = Path(__file__).with_name("meraki_shapes.json")
 REQUIRED = "__required__"
 

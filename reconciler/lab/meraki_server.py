@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from .faults import Fail, Faults
 from .meraki_dashboard import ApiError, Dashboard
@@ -30,13 +30,18 @@ Json = dict[str, Any]
 PREFIX = "/api/v1"
 N = r"(?P<net>[A-Za-z0-9_]+)"
 S = r"(?P<ssid>\d+)"
-Route = tuple[str, re.Pattern[str], Callable[..., tuple[int, Any]]]
+Route = tuple[str, re.Pattern[str], Callable[..., tuple[int, Any]], str]
+# Operations the Dashboard pages (always: a Link header on every answer):
+# operationId -> (default perPage, smallest, largest), from the spec.
+PAGED = {"getNetworkPoliciesByClient": (50, 3, 1000), "getNetworkClients": (10, 3, 5000),
+         "getOrganizations": (9000, 3, 9000)}
 
 
 @dataclass(frozen=True)
 class LoggedRequest:
     at: float
     org: str | None
+    operation: str | None  # the spec's operationId (None: no such route)
     method: str
     path: str
     status: int
@@ -157,52 +162,61 @@ class MerakiLab:
         d = self.dashboard
         gp = rf"/networks/{N}/groupPolicies"
         psk = rf"/networks/{N}/wireless/ssids/{S}/identityPsks"
-        raw: list[tuple[str, str, Callable[..., tuple[int, Any]]]] = [
+        raw: list[tuple[str, str, Callable[..., tuple[int, Any]], str]] = [
             ("GET", r"/organizations", lambda key, **_: (200, [
-                d.orgs[o] for o in sorted(d.orgs_for(key))])),
-            ("GET", rf"/networks/{N}", lambda net, **_: (200, {
-                "id": net, "organizationId": d.networks[net].org_id,
-                "name": d.networks[net].name, "productTypes": ["wireless"],
-                "timeZone": "Europe/London", "tags": []})),
+                d.orgs[o] for o in sorted(d.orgs_for(key))]), "getOrganizations"),
+            ("GET", rf"/networks/{N}", lambda net, **_: (200, d.network_view(net)), "getNetwork"),
             ("GET", rf"/networks/{N}/wireless/ssids", lambda net, **_: (
-                200, [dict(s) for _, s in sorted(d.networks[net].ssids.items())])),
+                200, [dict(s) for _, s in sorted(d.networks[net].ssids.items())]),
+             "getNetworkWirelessSsids"),
             ("GET", rf"/networks/{N}/wireless/ssids/{S}", lambda net, ssid, **_: (
-                200, dict(d.networks[net].ssids[_ssid(ssid)]))),
-            ("GET", gp, lambda net, **_: (200, d.list_policies(net))),
-            ("POST", gp, lambda net, body, **_: (201, d.create_policy(net, body))),
-            ("GET", gp + r"/(?P<pid>\w+)", lambda net, pid, **_: (200, d.get_policy(net, pid))),
+                200, dict(d.networks[net].ssids[_ssid(ssid)])), "getNetworkWirelessSsid"),
+            ("GET", gp, lambda net, **_: (200, d.list_policies(net)), "getNetworkGroupPolicies"),
+            ("POST", gp, lambda net, body, **_: (201, d.create_policy(net, body)),
+             "createNetworkGroupPolicy"),
+            ("GET", gp + r"/(?P<pid>\w+)", lambda net, pid, **_: (200, d.get_policy(net, pid)),
+             "getNetworkGroupPolicy"),
             ("PUT", gp + r"/(?P<pid>\w+)", lambda net, pid, body, **_: (
-                200, d.update_policy(net, pid, body))),
+                200, d.update_policy(net, pid, body)), "updateNetworkGroupPolicy"),
             ("DELETE", gp + r"/(?P<pid>\w+)", lambda net, pid, **_: (
-                204, d.delete_policy(net, pid))),
-            ("GET", psk, lambda net, ssid, **_: (200, d.list_psks(net, _ssid(ssid)))),
-            ("POST", psk, lambda net, ssid, body, **_: (201, d.create_psk(net, _ssid(ssid), body))),
+                204, d.delete_policy(net, pid)), "deleteNetworkGroupPolicy"),
+            ("GET", psk, lambda net, ssid, **_: (200, d.list_psks(net, _ssid(ssid))),
+             "getNetworkWirelessSsidIdentityPsks"),
+            ("POST", psk, lambda net, ssid, body, **_: (201, d.create_psk(net, _ssid(ssid), body)),
+             "createNetworkWirelessSsidIdentityPsk"),
             ("GET", psk + r"/(?P<pid>\w+)", lambda net, ssid, pid, **_: (
-                200, d.get_psk(net, _ssid(ssid), pid))),
+                200, d.get_psk(net, _ssid(ssid), pid)), "getNetworkWirelessSsidIdentityPsk"),
             ("PUT", psk + r"/(?P<pid>\w+)", lambda net, ssid, pid, body, **_: (
-                200, d.update_psk(net, _ssid(ssid), pid, body))),
+                200, d.update_psk(net, _ssid(ssid), pid, body)),
+             "updateNetworkWirelessSsidIdentityPsk"),
             ("DELETE", psk + r"/(?P<pid>\w+)", lambda net, ssid, pid, **_: (
-                204, d.delete_psk(net, _ssid(ssid), pid))),
+                204, d.delete_psk(net, _ssid(ssid), pid)), "deleteNetworkWirelessSsidIdentityPsk"),
+            ("GET", rf"/networks/{N}/clients", lambda net, query, **_: (
+                200, d.list_clients(net, query)), "getNetworkClients"),
             ("POST", rf"/networks/{N}/clients/provision", lambda net, body, **_: (
-                201, d.provision(net, body))),
+                201, d.provision(net, body)), "provisionNetworkClients"),
             ("GET", rf"/networks/{N}/clients/(?P<cid>[\w:]+)", lambda net, cid, **_: (
-                200, d.get_client(net, cid))),
+                200, d.get_client(net, cid)), "getNetworkClient"),
             ("GET", rf"/networks/{N}/clients/(?P<cid>[\w:]+)/policy", lambda net, cid, **_: (
-                200, d.client_policy(net, cid))),
+                200, d.client_policy(net, cid)), "getNetworkClientPolicy"),
             ("PUT", rf"/networks/{N}/clients/(?P<cid>[\w:]+)/policy", lambda net, cid, body, **_: (
-                200, d.update_client_policy(net, cid, body))),
-            ("GET", rf"/networks/{N}/policies/byClient", lambda net, **_: (
-                200, d.policies_by_client(net))),
+                200, d.update_client_policy(net, cid, body)), "updateNetworkClientPolicy"),
+            ("GET", rf"/networks/{N}/policies/byClient", lambda net, query, **_: (
+                200, d.policies_by_client(net, query)), "getNetworkPoliciesByClient"),
         ]
-        return [(m, re.compile(p + "$"), f) for m, p, f in raw]
+        return [(m, re.compile(p + "$"), f, op) for m, p, f, op in raw]
 
     def handle(self, method: str, path: str, query: dict[str, list[str]], key: str | None,
-               body: Any) -> tuple[int, Any, dict[str, str]]:
-        """(status, JSON body, extra headers) for one request; logs it."""
+               body: Any, origin: str = "") -> tuple[int, Any, dict[str, str]]:
+        """(status, JSON body, extra headers) for one request; logs it.
+
+        `origin` (scheme://host:port the client used) makes the pagination links absolute.
+        """
         digest = hashlib.sha256(f"{method} {path} {json.dumps(body, sort_keys=True)}"
                                 .encode()).hexdigest()[:16]
         arrived = time.monotonic()  # what the rate is measured on, as the limiter does
         org: str | None = None
+        op: str | None = None
         status, out, headers, injected = 500, None, {}, False
         with self._log_lock:
             self.in_flight += 1
@@ -213,7 +227,7 @@ class MerakiLab:
             sub = path[len(PREFIX):].rstrip("/") or "/"
             if not key or not self.dashboard.orgs_for(key):
                 raise ApiError(401, "Invalid API key")
-            route, params = self._match(method, sub)
+            route, params, op = self._match(method, sub)
             net = params.get("net")
             if net is not None:
                 org = self.dashboard.network(net, key).org_id
@@ -235,27 +249,27 @@ class MerakiLab:
                 injected = True
                 raise ApiError(400, action.message)
             status, out = route(key=key, body=body, query=query, **params)
-            if isinstance(out, list):
-                out, headers = _page(out, query, sub)
+            if op in PAGED:
+                out, headers = _page(out, query, origin + path, *PAGED[op])
         except ApiError as exc:
             status, out = exc.status, {"errors": exc.errors}
         finally:
             with self._log_lock:
                 self.in_flight -= 1
-        self._record(LoggedRequest(arrived, org, method, path, status, digest, injected))
+        self._record(LoggedRequest(arrived, org, op, method, path, status, digest, injected))
         return status, out, headers
 
     def _match(self, method: str, sub: str) -> tuple[Callable[..., tuple[int, Any]],
-                                                      dict[str, str]]:
+                                                      dict[str, str], str]:
         allowed = False
-        for m, pattern, fn in self.routes:
+        for m, pattern, fn, op in self.routes:
             hit = pattern.match(sub)
             if hit:
                 if m == method:
                     params = hit.groupdict()
                     if "net" in params and params["net"] not in self.dashboard.networks:
                         raise ApiError(404, "Not found")
-                    return fn, params
+                    return fn, params, op
                 allowed = True
         raise ApiError(405 if allowed else 404, "Method not allowed" if allowed else "Not found")
 
@@ -267,17 +281,40 @@ def _ssid(text: str) -> int:
     return n
 
 
-def _page(items: list[Any], query: dict[str, list[str]], sub: str) -> tuple[list[Any],
-                                                                            dict[str, str]]:
-    """perPage/startingAfter pagination with a *relative* Link header, as the SDK needs."""
-    if "perPage" not in query:
-        return items, {}
-    per = max(1, int(query["perPage"][0]))
-    start = int(query.get("startingAfter", ["0"])[0] or 0)
-    page = items[start:start + per]
-    if start + per < len(items):
-        return page, {"Link": f"<{sub}?perPage={per}&startingAfter={start + per}>; rel=next"}
-    return page, {}
+def _token(item: Any) -> str:
+    return str(item.get("clientId") or item.get("id") or "") if isinstance(item, dict) else ""
+
+
+def _page(items: list[Any], query: dict[str, list[str]], url: str, default: int, low: int,
+          high: int) -> tuple[list[Any], dict[str, str]]:
+    """One page and the absolute `first/prev/next/last` links, as the Dashboard sends them.
+
+    Pages are by token (the item's id): `startingAfter` / `endingBefore`; the other query
+    parameters (a time window) are carried in every link.
+    """
+    raw = query.get("perPage", [str(default)])[0]
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ApiError(400, f"'perPage' must be an integer between {low} and {high}")
+    per = int(raw)
+    after, before = query.get("startingAfter", [None])[0], query.get("endingBefore", [None])[0]
+    ordered = sorted(items, key=_token)
+    if before is not None:
+        page = [i for i in ordered if _token(i) < before][-per:]
+    else:
+        page = [i for i in ordered if after is None or _token(i) > after][:per]
+    keep = [(k, v) for k, vs in query.items() if k not in ("perPage", "startingAfter",
+                                                           "endingBefore") for v in vs]
+
+    def link(rel: str, **cursor: str) -> str:
+        return f"<{url}?{urlencode([('perPage', str(per)), *keep, *cursor.items()])}>; rel={rel}"
+
+    links = [link("first", startingAfter="0")]
+    if page and _token(page[0]) > _token(ordered[0]):
+        links.append(link("prev", endingBefore=_token(page[0])))
+    if page and _token(page[-1]) < _token(ordered[-1]):
+        links.append(link("next", startingAfter=_token(page[-1])))
+    links.append(link("last", endingBefore="zzzzzzzzzz"))
+    return page, {"Link": ", ".join(links)}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -300,8 +337,10 @@ class _Handler(BaseHTTPRequestHandler):
             headers: dict[str, str] = {}
             status, out = 400, {"errors": ["The request body must be valid JSON"]}
         else:
+            host = self.headers.get("Host")
+            origin = f"http://{host}" if host else self.server_lab.base_url[:-len(PREFIX)]
             status, out, headers = self.server_lab.handle(
-                self.command, unquote(parts.path), parse_qs(parts.query), key, body)
+                self.command, unquote(parts.path), parse_qs(parts.query), key, body, origin)
         data = b"" if status == 204 else json.dumps(out).encode()
         self.send_response(status)
         if data:

@@ -21,6 +21,7 @@ from .base import (
     Text,
     VlanId,
 )
+from .dialling import CallClass
 
 Extension = Annotated[int, Field(ge=100, le=99999, strict=True)]
 DeviceName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$")]
@@ -39,6 +40,15 @@ class VoiceService(StrictModel):
     lines: Annotated[int, Field(ge=1, le=1000)]
     tariff: Id = "standard"
     call_recording: bool = False
+    # Call classes the phones may dial out (emergency numbers always go through).
+    allow: list[CallClass] = ["national", "mobile"]
+
+    @field_validator("allow")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("a call class is listed twice")
+        return v
 
 
 class Services(StrictModel):
@@ -97,6 +107,8 @@ class NumberFeatures(StrictModel):
     voicemail: bool = True
     forward: E164 | None = None
     dnd: bool = False
+    # Number shown on outside calls: this number, the occupier's main number, or none.
+    caller_id: Literal["own", "main", "withheld"] = "own"
 
 
 class PhoneNumber(StrictModel):

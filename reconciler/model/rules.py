@@ -20,22 +20,15 @@ from .occupier import Contract
 from .periods import FOREVER, Period, holding, overlaps
 from .rules_network import public_overlap_rules, reservation_rules, router_port_rule
 from .rules_shared import shared_system_rules
+from .rules_voice import in_number_ranges, voice_allocations, voice_rules
 from .site import INTERFACE_RE, Site, Space, expand_port_ref
 
-__all__ = ["FOREVER", "Period", "check_estate", "holding", "overlaps", "torn_down"]
+__all__ = ["FOREVER", "Period", "check_estate", "holding", "in_number_ranges", "overlaps",
+           "torn_down"]
 
 def torn_down(c: Contract, at: dt.date | None = None) -> bool:
     """An ended contract that asked for teardown needs no allocation any more."""
     return bool(c.end and c.deprovision_on_end and c.end < (at or today()))
-
-
-def in_number_ranges(site: Site, number: str) -> bool:
-    n = int(number[1:])
-    for rng in site.pools.numbers:
-        first, last, digits = number_range_bounds(rng)
-        if len(number) - 1 == digits and first <= n <= last:
-            return True
-    return False
 
 
 def check_estate(estate: Estate, *, check_allocations: bool = True) -> list[InputIssue]:
@@ -80,6 +73,10 @@ def _site_rules(estate: Estate, site: Site) -> Iterator[InputIssue]:
     def err(path: tuple[str | int, ...], rule: str, msg: str) -> InputIssue:
         return estate.site_issue(site.id, path, rule, msg)
 
+    if site.pbx is not None and site.emergency_caller_id() is None:
+        yield err(("pbx",), "emergency-caller-id", "emergency calls present a number that "
+                  "locates the site: set pbx.emergency_caller_id or support.phone")
+
     lo, hi = parse_int_range(site.pools.occupier_vlans, 2, 4094)
     for name, vid in (("vacant", site.vacant.vlan), ("voice_vlan", site.voice_vlan)):
         if vid is not None and lo <= vid <= hi:
@@ -117,6 +114,11 @@ def _site_rules(estate: Estate, site: Site) -> Iterator[InputIssue]:
                         yield err(ppath, "port-ref", f"{iface!r} is not a {port_sw.platform.value} "
                                   "interface name (use the full name, e.g. Ethernet1 or "
                                   "GigabitEthernet1/0/1)")
+                        break
+                    hw = port_sw.hardware()
+                    if hw is not None and not hw.has_interface(iface):
+                        yield err(ppath, "hardware", f"{sw_name} is a {hw.name}: it has no "
+                                  f"port {iface} (its ports: {hw.describe_ports()})")
                         break
                     other = seen_ports.get((sw_name, iface))
                     if other:
@@ -248,65 +250,9 @@ def _contract_rules(estate: Estate, occ_id: str, cp: tuple[str | int, ...], c: C
     if not c.dhcp and not c.services.public_ip:
         yield err((*cp, "dhcp"), "dhcp-off", "dhcp: false is allowed only with a public_ip service "
                   "(the occupier's own router then serves addresses)")
-    yield from _voice_rules(err, cp, c, site, emails)
+    yield from voice_rules(err, cp, c, site, emails)
     if check_allocations and not torn_down(c):
-        yield from _voice_allocations(err, cp, c, site)
-
-
-def _voice_rules(err, cp, c: Contract, site: Site, emails: set[str]) -> Iterator[InputIssue]:  # type: ignore[no-untyped-def]
-    voice = c.services.voice
-    if (c.numbers or c.main_number) and voice is None:
-        yield err((*cp, "numbers" if c.numbers else "main_number"), "voice-service",
-                  "numbers need a voice service on the contract")
-    if voice and len(c.numbers) > voice.lines:
-        yield err((*cp, "numbers"), "voice-lines", f"{len(c.numbers)} numbers exceed the "
-                  f"{voice.lines} voice lines of the contract (rule 7)")
-    ext_pool = parse_int_range(site.pools.extensions, 100, 99999) if site.pools.extensions else None
-    for ni, n in enumerate(c.numbers):
-        np_ = (*cp, "numbers", ni)
-        if not in_number_ranges(site, n.number):
-            yield err((*np_, "number"), "number-range",
-                      f"{n.number} is not in the site's number ranges (rule 8)")
-        if n.user and n.user not in emails:
-            yield err((*np_, "user"), "user-exists", f"user {n.user} is not in this occupier's users")
-        if n.extension is not None and ext_pool and not ext_pool[0] <= n.extension <= ext_pool[1]:
-            yield err((*np_, "extension"), "extension-pool",
-                      f"extension {n.extension} is outside the site pool {site.pools.extensions}")
-        if c.main_number and n.number == c.main_number.number:
-            yield err((*np_, "number"), "main-number", "the main number is inbound only and "
-                      "cannot also be a user's number (rule 6)")
-    if c.main_number and not in_number_ranges(site, c.main_number.number):
-        yield err((*cp, "main_number"), "number-range",
-                  f"{c.main_number.number} is not in the site's number ranges (rule 8)")
-
-
-def _voice_allocations(err, cp, c: Contract, site: Site) -> Iterator[InputIssue]:  # type: ignore[no-untyped-def]
-    """Numbers, extensions and the main number are allocated, never typed in by hand."""
-    voice = c.services.voice
-    if voice is None:
-        return
-    if not site.pools.numbers:
-        yield err((*cp, "services", "voice"), "number-range",
-                  f"site {site.id} has no number ranges (pools.numbers) to give voice lines")
-        return
-    fix = "run `reconciler allocate`"
-    if len(c.numbers) < voice.lines:
-        yield err((*cp, "services", "voice"), "allocation-missing",
-                  f"{voice.lines} voice lines but {len(c.numbers)} numbers: {fix}")
-    if c.main_number is None and site.pbx is not None and site.pbx.main_number:
-        yield err((*cp, "services", "voice"), "allocation-missing",
-                  f"site {site.id} gives every voice contract a main number: {fix}")
-    for ni, n in enumerate(c.numbers):
-        if n.extension is None and site.pools.extensions:
-            yield err((*cp, "numbers", ni), "allocation-missing",
-                      f"{n.number} has no extension: {fix}")
-    if c.main_number is not None and site.pbx is not None and site.pbx.reception is None:
-        m = c.main_number
-        for step in ("in_hours", "out_of_hours", "if_unanswered"):
-            if getattr(m, step).to == "reception":
-                yield err((*cp, "main_number", step), "main-number",
-                          f"{step} goes to reception but site {site.id} has no pbx.reception "
-                          "extension")
+        yield from voice_allocations(err, cp, c, site)
 
 
 def _unique_rules(estate: Estate) -> Iterator[InputIssue]:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..switching.hardware import SwitchModel, lookup
 from .base import (
     E164,
     ID_RE,
@@ -27,6 +28,8 @@ from .base import (
     VlanId,
     VlanRange,
 )
+from .dialling import DiallingPlan, NumberFormat
+from .dialling import plan as dialling_plan
 
 # Canonical interface names only: what the site file says is what we send.
 INTERFACE_RE = {
@@ -39,9 +42,10 @@ PORT_REF_RE = r"^([a-z][a-z0-9-]{0,30}[a-z0-9]):([A-Za-z-]+[0-9/]*?)(\d{1,3})(?:
 RESOURCE_KINDS = (
     "vlan", "svi", "trunk", "port", "radius_user", "radius_group", "radius_mac", "wifi_policy",
     "wifi_psk", "wifi_client", "pbx_endpoint", "pbx_did", "pbx_hunt_group", "pbx_voicemail",
-    "pbx_main_number", "handset", "dhcp_subnet", "pbx_extension",
+    "pbx_main_number", "handset", "dhcp_subnet", "pbx_extension", "pbx_policy", "pbx_site_route",
 )
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ShortCode = Annotated[str, Field(pattern=r"^\d{2,6}$")]
 
 
 def expand_port_ref(ref: str) -> tuple[str, list[str]]:
@@ -123,12 +127,22 @@ class Switch(StrictModel):
     uplinks: list[str] = []
     credentials: CredRef
     save_config: bool = True
+    # The hardware model (e.g. WS-C2960X-48FPD-L): it decides which ports exist and which
+    # commands the switch accepts (reconciler/switching/hardware.yaml lists the known ones).
+    model: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9+._-]{0,40}$")] | None = None
+
+    def hardware(self) -> SwitchModel | None:
+        return lookup(self.platform.value, self.model) if self.model else None
 
     @model_validator(mode="after")
     def _uplinks(self) -> Switch:
+        hw = self.hardware()  # ValueError for a model not in the catalogue
         for u in self.uplinks:
             if not re.fullmatch(INTERFACE_RE[self.platform], u):
                 raise ValueError(f"uplink {u!r} is not a {self.platform.value} interface name")
+            if hw is not None and not hw.has_interface(u):
+                raise ValueError(f"uplink {u!r} is not a port of a {hw.name} (its ports: "
+                                 f"{hw.describe_ports()})")
         if self.platform == Platform.CISCO_IOS and self.transport not in (None, "ssh"):
             raise ValueError("a cisco_ios switch is reached over ssh; drop `transport` or set "
                              "it to ssh")
@@ -195,6 +209,29 @@ class PbxSystem(StrictModel):
     # PJSIP endpoint of the carrier trunk (operator-managed) that forwards dial out through.
     trunk: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")] = "trunk"
     sip_server: Host | None = Field(None, description="address desk phones register to")
+    # How the carrier writes numbers, both ways: DIDs it sends, numbers we dial out.
+    number_format: NumberFormat = "e164_plus"
+    trunk_host: Host | None = Field(None, description="the carrier's SIP address (printed "
+                                    "into the trunk stanza of `reconciler pbx static`)")
+    trunk_port: Annotated[int, Field(ge=1, le=65535)] | None = None
+    dialling: Annotated[str, Field(pattern=r"^[a-z]{2,10}$")] = "gb"
+    # Always allowed from every phone; the dialling plan's list unless the site says.
+    emergency: list[ShortCode] | None = None
+    # Presented on emergency calls: a number registered to the site's address.
+    emergency_caller_id: E164 | None = None
+
+    @field_validator("dialling")
+    @classmethod
+    def _plan(cls, v: str) -> str:
+        dialling_plan(v)
+        return v
+
+    @property
+    def plan(self) -> DiallingPlan:
+        return dialling_plan(self.dialling)
+
+    def emergency_numbers(self) -> list[str]:
+        return list(self.emergency) if self.emergency is not None else self.plan.emergency
 
     @field_validator("provisioning_dir")
     @classmethod
@@ -263,6 +300,11 @@ class Site(StrictModel):
                 raise ValueError(f"unknown resource kind {k!r}; use 'default' or one of "
                                  + ", ".join(RESOURCE_KINDS))
         return v
+
+    def emergency_caller_id(self) -> str | None:
+        """The number emergency calls present (rule emergency-caller-id asks for one)."""
+        assert self.pbx is not None
+        return self.pbx.emergency_caller_id or self.support.phone
 
     def drift_action(self, kind: str) -> str:
         return self.drift.get(kind, self.drift.get("default", "correct"))

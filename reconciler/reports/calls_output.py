@@ -115,7 +115,7 @@ def render_html(report: MonthReport, estate: Estate) -> str:
 def summary_json(report: MonthReport, estate: Estate) -> dict[str, Any]:
     return {"month": report.month, "occupiers": operator_rows(report, estate),
             "calls": len(report.calls), "inbound": report.inbound, "on_net": report.on_net,
-            "unanswered": report.unanswered,
+            "unanswered": report.unanswered, "emergency": report.emergency,
             "unattributed": [{"cdr": r.source, "reason": why} for r, why in report.unattributed],
             "malformed": [{"cdr": m.source, "reason": m.reason} for m in report.malformed]}
 
@@ -131,6 +131,7 @@ def summary_text(report: MonthReport, estate: Estate) -> str:
     if not rows:
         lines.append("(no charged calls)")
     lines += ["", f"{len(report.calls)} charged, {report.inbound} inbound, {report.on_net} on-net, "
-              f"{report.unanswered} unanswered, {len(report.unattributed)} unattributed, "
+              f"{report.unanswered} unanswered, {report.emergency} emergency, "
+              f"{len(report.unattributed)} unattributed, "
               f"{len(report.malformed)} malformed, {report.outside_month} outside the month"]
     return "\n".join(lines) + "\n"

@@ -41,6 +41,15 @@ class Cdr:
     billsec: int
     disposition: str
     uniqueid: str = ""
+    dstchannel: str = ""
+    lastdata: str = ""
+    linkedid: str = ""
+
+    @property
+    def call_id(self) -> str:
+        """The call this leg belongs to: legs of one call (ring-all, a forward after a
+        hunt group) share the linkedid, or at least the uniqueid of the calling channel."""
+        return self.linkedid or self.uniqueid or self.source
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,9 @@ def from_fields(source: str, rec: dict[str, Any]) -> Cdr:
     return Cdr(source, str(rec.get("accountcode") or ""), str(rec.get("src") or ""),
                str(rec.get("dst") or ""), str(rec.get("dcontext") or ""),
                str(rec.get("channel") or ""), start, _time(rec.get("answer"), "answer", False),
-               duration, billsec, disposition, str(rec.get("uniqueid") or ""))
+               duration, billsec, disposition, str(rec.get("uniqueid") or ""),
+               str(rec.get("dstchannel") or ""), str(rec.get("lastdata") or ""),
+               str(rec.get("linkedid") or ""))
 
 
 def parse_master_csv(lines: Iterable[str], name: str) -> Iterator[Cdr | Malformed]:
@@ -117,8 +128,8 @@ def read_master_csv(path: Path) -> Iterator[Cdr | Malformed]:
         yield from parse_master_csv(fh, path.name)
 
 
-COLUMNS = ("accountcode", "src", "dst", "dcontext", "channel", "start", "answer", "duration",
-           "billsec", "disposition", "uniqueid")
+COLUMNS = ("accountcode", "src", "dst", "dcontext", "channel", "dstchannel", "lastdata",
+           "start", "answer", "duration", "billsec", "disposition", "uniqueid", "linkedid")
 
 
 def read_cdr_table(db: str, since: dt.datetime, until: dt.datetime) -> Iterator[Cdr | Malformed]:

@@ -16,8 +16,8 @@ import jinja2
 
 from ..engine.resources import Change
 from ..errors import ConfigError
+from ..switching.vlans import compress_vlan_list
 from ..templating import sandboxed_environment, template_loader
-from .eos_syntax import compress_vlan_list
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

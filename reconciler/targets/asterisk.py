@@ -42,8 +42,8 @@ class AsteriskTarget(BaseTarget):
     platform: ClassVar[str] = "asterisk"
     wave: ClassVar[int] = 3
     kind_order: ClassVar[tuple[str, ...]] = (
-        "pbx_endpoint", "pbx_voicemail", "pbx_extension", "pbx_main_number", "pbx_did",
-        "handset")
+        "pbx_endpoint", "pbx_voicemail", "pbx_site_route", "pbx_policy", "pbx_extension",
+        "pbx_main_number", "pbx_did", "handset")
     write_only: ClassVar[dict[str, frozenset[str]]] = {
         "pbx_endpoint": frozenset({"notify"}), "pbx_voicemail": frozenset({"notify"})}
     max_concurrency: ClassVar[int] = 4
@@ -100,7 +100,7 @@ class AsteriskTarget(BaseTarget):
                 for s in stmts:
                     for p in s.params:
                         if isinstance(p, Secret) and id(p) not in values:
-                            old = self._existing_secret(cur, p)
+                            old = None if p.rotate else self._existing_secret(cur, p)
                             values[id(p)] = old or self._generate(p)
                             if old is None:
                                 generated.append((c, values[id(p)]))
@@ -160,18 +160,20 @@ class AsteriskTarget(BaseTarget):
     def _send(self, generated: list[tuple[Change, str]]) -> None:
         site = self.settings.site_name or self.spec.site
         for change, value in generated:
-            to = (change.after or {}).get("notify")
+            to = [a.strip() for a in str((change.after or {}).get("notify") or "").split(",")
+                  if a.strip()]
             if not to:
                 continue
             if change.kind == "pbx_endpoint":
-                outbox.send([str(to)], f"Your phone line at {site}",
-                            f"Your SIP account for {site}:\n\n  server:   "
+                what = "a new password" if change.op == "update" else "a new account"
+                outbox.send(to, f"Your phone line at {site}",
+                            f"Your SIP account for {site} ({what}):\n\n  server:   "
                             f"{self.settings.sip_server}\n  username: {change.key}\n"
                             f"  password: {value}\n\nDesk phones provisioned by the operator "
                             "are set up already.\n", tag=f"sip-{change.key}")
             else:
                 ctx, box = self.scope.split(change.kind, change.key)
-                outbox.send([str(to)], f"Your voicemail PIN at {site}",
+                outbox.send(to, f"Your voicemail PIN at {site}",
                             f"Voicemail box {box}: PIN {value}\n", tag=f"voicemail-{box}")
 
     def close(self) -> None:

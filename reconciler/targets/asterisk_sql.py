@@ -13,18 +13,22 @@ from typing import Any
 
 from ..engine.resources import Change, Resource
 
-DIALPLAN_KINDS = ("pbx_extension", "pbx_main_number", "pbx_did")
+DIALPLAN_KINDS = ("pbx_extension", "pbx_main_number", "pbx_did", "pbx_policy", "pbx_site_route")
 # Written on every endpoint; not compared (operators may tune them, it is not drift).
 ENDPOINT_DEFAULTS = {"disallow": "all", "allow": "g722,ulaw,alaw", "direct_media": "no",
                      "dtmf_mode": "rfc4733", "rtp_symmetric": "yes", "force_rport": "yes",
                      "rewrite_contact": "yes"}
+VOICEMAIL_CODE = "*97"  # ps_aors.voicemail_extension: MWI's Message-Account, a SUBSCRIBE to it
+# The endpoint's one channel variable: which credential_version its SIP password is.
+CREDENTIAL_VAR = "RECONCILER_CREDENTIAL"
 
 
 class Secret:
-    """A write-only value that apply generates or keeps; never rendered."""
+    """A write-only value that apply generates or keeps (or, rotating, replaces);
+    never rendered."""
 
-    def __init__(self, kind: str, key: str) -> None:
-        self.kind, self.key = kind, key
+    def __init__(self, kind: str, key: str, rotate: bool = False) -> None:
+        self.kind, self.key, self.rotate = kind, key, rotate
 
     def __repr__(self) -> str:
         return "***"
@@ -59,12 +63,23 @@ class Scope:
     inbound: str  # the site's DID context
     ranges: tuple[tuple[str, str], ...]  # endpoint ids: digits of the site's numbers
     reserved: frozenset[str]
+    phones: str = ""  # the site's phones' context (site rows)
+    occupiers: str = ""  # the occupiers' rows
+    country_code: str = ""
+    national_prefix: str = "0"
+    international_prefix: str = "00"
 
     @staticmethod
     def from_spec(scope: Mapping[str, Any]) -> Scope:
-        return Scope(str(scope["prefix"]), str(scope["inbound"]),
+        prefix = str(scope["prefix"])
+        return Scope(prefix, str(scope["inbound"]),
                      tuple((str(a), str(b)) for a, b in scope.get("ranges", [])),
-                     frozenset(scope.get("reserved", [])))
+                     frozenset(scope.get("reserved", [])),
+                     str(scope.get("phones", f"{prefix}phones")),
+                     str(scope.get("occupiers", f"{prefix}occupiers")),
+                     str(scope.get("country_code", "")),
+                     str(scope.get("national_prefix", "0")),
+                     str(scope.get("international_prefix", "00")))
 
     def has_endpoint(self, ep_id: str) -> bool:
         return ep_id not in self.reserved and ep_id.isdigit() and any(
@@ -80,19 +95,43 @@ class Scope:
             params += [len(a), a, b]
         return "(" + " OR ".join(conds) + ")", params
 
-    def split(self, kind: str, key: str) -> tuple[str, str]:
+    def did_number(self, exten: str) -> str:
+        """A DID row's extension (whatever carrier format it was written in) as E.164."""
+        if exten.startswith("+"):
+            return exten
+        ip, np_ = self.international_prefix, self.national_prefix
+        if ip and exten.startswith(ip):
+            return "+" + exten[len(ip):]
+        if np_ and exten.startswith(np_) and self.country_code:
+            return f"+{self.country_code}{exten[len(np_):]}"
+        return "+" + exten
+
+    def split(self, kind: str, key: str, attrs: Mapping[str, Any] | None = None
+              ) -> tuple[str, str]:
         """(context, exten) of a dialplan or voicemail key."""
         if kind == "pbx_did":
-            return self.inbound, key
+            return self.inbound, str((attrs or {}).get("exten") or key)
         ctx, _, exten = key.partition("/")
         return ctx, exten
 
     def dialplan_kind(self, context: str, exten: str) -> tuple[str, str]:
         if context == self.inbound:
-            return "pbx_did", exten
+            return "pbx_did", self.did_number(exten)
+        key = f"{context}/{exten}"
+        if context == self.phones:
+            return "pbx_site_route", key
+        if context == self.occupiers:
+            # `<occupier key>.<name>`: keys never hold a '.'.
+            name = exten.partition(".")[2]
+            if name in ("out", "*98"):
+                return "pbx_policy", key
+            if name.startswith("main"):
+                return "pbx_main_number", key
+            return "pbx_extension", key
+        # Rows of an older layout (one context per occupier) read as theirs to delete.
         if exten.startswith("main"):
-            return "pbx_main_number", f"{context}/{exten}"
-        return "pbx_extension", f"{context}/{exten}"
+            return "pbx_main_number", key
+        return "pbx_extension", key
 
 
 def read_rows(target: str, scope: Scope, query: Any,
@@ -103,12 +142,13 @@ def read_rows(target: str, scope: Scope, query: Any,
     out: list[Resource] = []
     cond, params = scope.id_filter()
     # `cond` is built by Scope from constants; the values travel as parameters.
-    cols = "id, context, callerid, mailboxes, accountcode, aors, auth"
+    cols = "id, context, callerid, callerid_tag, mailboxes, accountcode, aors, auth, set_var"
     eps = {r[0]: r for r in query(f"SELECT {cols} FROM ps_endpoints WHERE {cond}",  # noqa: S608
                                   params)}
-    aors = {r[0] for r in query(f"SELECT id FROM ps_aors WHERE {cond}", params)}  # noqa: S608
+    aors = {r[0]: r[1] for r in query(f"SELECT id, mailboxes FROM ps_aors "  # noqa: S608
+                                      f"WHERE {cond}", params)}
     auths = {r[0] for r in query(f"SELECT id FROM ps_auths WHERE {cond}", params)}  # noqa: S608
-    for ep in sorted(set(eps) | aors | auths):
+    for ep in sorted(set(eps) | set(aors) | auths):
         if not scope.has_endpoint(ep):
             continue
         row = eps.get(ep)
@@ -116,18 +156,20 @@ def read_rows(target: str, scope: Scope, query: Any,
             if foreign is not None:
                 foreign[("pbx_endpoint", ep)] = f"an endpoint in context {row[1]!r}"
             continue
-        complete = row is not None and ep in aors and ep in auths and row[5] == ep \
-            and row[6] == ep
+        complete = row is not None and ep in aors and ep in auths and row[6] == ep \
+            and row[7] == ep
         out.append(Resource(target, "pbx_endpoint", ep, {
             "context": row[1] if row else None, "callerid": row[2] if row else None,
-            "mailboxes": row[3] if row else None, "accountcode": row[4] if row else None,
-            "complete": complete}))
+            "caller_id": row[3] if row else None, "mailboxes": aors.get(ep) or None,
+            "unsolicited_mwi": bool(row and row[4]), "accountcode": row[5] if row else None,
+            "complete": complete, "credential_version": _credential_version(row[8] if row
+                                                                            else None)}))
     n = len(scope.prefix)
-    for ctx, box, fullname, email in query(
-            "SELECT context, mailbox, fullname, email FROM voicemail "
+    for ctx, box, fullname, email, tz in query(
+            "SELECT context, mailbox, fullname, email, tz FROM voicemail "
             "WHERE substr(context, 1, ?) = ? ORDER BY context, mailbox", [n, scope.prefix]):
         out.append(Resource(target, "pbx_voicemail", f"{ctx}/{box}",
-                            {"fullname": fullname, "email": email}))
+                            {"fullname": fullname, "email": email, "tz": tz}))
     steps: dict[tuple[str, str], list[list[str]]] = {}
     for ctx, exten, _prio, app, data in query(
             "SELECT context, exten, priority, app, appdata FROM extensions "
@@ -135,11 +177,22 @@ def read_rows(target: str, scope: Scope, query: Any,
             [n, scope.prefix]):
         steps.setdefault((ctx, exten), []).append([app, data])
     for (ctx, exten), s in sorted(steps.items()):
-        if ctx == scope.inbound and not scope.has_endpoint(exten.lstrip("+")):
-            continue  # the operator's own DIDs (support line, numbers of no range) stay theirs
         kind, key = scope.dialplan_kind(ctx, exten)
+        if kind == "pbx_did":
+            if not scope.has_endpoint(key.lstrip("+")):
+                continue  # the operator's own DIDs (support line, numbers of no range)
+            out.append(Resource(target, kind, key, {"exten": exten, "steps": s}))
+            continue
         out.append(Resource(target, kind, key, {"steps": s}))
     return out
+
+
+def _credential_version(set_var: str | None) -> int | None:
+    for part in (set_var or "").split(";"):
+        name, _, value = part.partition("=")
+        if name.strip() == CREDENTIAL_VAR and value.strip().isdigit():
+            return int(value)
+    return None
 
 
 def statements(change: Change, scope: Scope) -> list[Statement]:
@@ -151,16 +204,24 @@ def statements(change: Change, scope: Scope) -> list[Statement]:
         for table in ("ps_endpoints", "ps_aors", "ps_auths"):
             out.append(Statement(f"DELETE FROM {table} WHERE id = ?", (key,)))  # noqa: S608
         if change.op != "delete":
+            version = after.get("credential_version")
             cols = {"id": key, "aors": key, "auth": key, "context": after.get("context"),
-                    "callerid": after.get("callerid"), "mailboxes": after.get("mailboxes"),
-                    "accountcode": after.get("accountcode"), **ENDPOINT_DEFAULTS}
+                    "callerid": after.get("callerid"), "callerid_tag": after.get("caller_id"),
+                    "accountcode": after.get("accountcode"),
+                    "set_var": f"{CREDENTIAL_VAR}={version}" if version else None,
+                    **ENDPOINT_DEFAULTS}
             out.append(_insert("ps_endpoints", cols))
+            # MWI by subscription: the mailbox on the AOR only (on the endpoint as well,
+            # Asterisk sends unsolicited MWI and refuses every SUBSCRIBE).
+            box = after.get("mailboxes")
             out.append(_insert("ps_aors", {"id": key, "max_contacts": 2,
-                                           "remove_existing": "yes",
-                                           "mailboxes": after.get("mailboxes")}))
+                                           "remove_existing": "yes", "mailboxes": box,
+                                           "voicemail_extension": VOICEMAIL_CODE if box
+                                           else None}))
             out.append(_insert("ps_auths", {"id": key, "auth_type": "userpass",
                                             "username": key,
-                                            "password": Secret("pbx_endpoint", key)}))
+                                            "password": Secret("pbx_endpoint", key,
+                                                               rotate=rotates(change))}))
     elif kind == "pbx_voicemail":
         ctx, box = scope.split(kind, key)
         out.append(Statement("DELETE FROM voicemail WHERE context = ? AND mailbox = ?",
@@ -169,17 +230,28 @@ def statements(change: Change, scope: Scope) -> list[Statement]:
             out.append(_insert("voicemail", {
                 "context": ctx, "mailbox": box, "password": Secret("pbx_voicemail", key),
                 "fullname": after.get("fullname"), "email": after.get("email"),
-                "attach": "yes" if after.get("email") else "no"}))
+                "attach": "yes" if after.get("email") else "no", "tz": after.get("tz")}))
     elif kind in DIALPLAN_KINDS:
-        ctx, exten = scope.split(kind, key)
-        out.append(Statement("DELETE FROM extensions WHERE context = ? AND exten = ?",
-                             (ctx, exten)))
+        for attrs in (change.before, change.after):
+            if attrs is not None:  # the old rows, and any in the new place (a replace)
+                ctx, exten = scope.split(kind, key, attrs)
+                stmt = Statement("DELETE FROM extensions WHERE context = ? AND exten = ?",
+                                 (ctx, exten))
+                if stmt not in out:
+                    out.append(stmt)
         if change.op != "delete":
+            ctx, exten = scope.split(kind, key, after)
             for prio, (app, data) in enumerate(after.get("steps", []), start=1):
                 out.append(_insert("extensions", {"context": ctx, "exten": exten,
                                                   "priority": prio, "app": app,
                                                   "appdata": data}))
     return out
+
+
+def rotates(change: Change) -> bool:
+    """A new SIP password: the user's credential_version moved on."""
+    return change.op == "update" and "credential_version" in change.fields \
+        and change.before is not None and change.before.get("credential_version") is not None
 
 
 def _insert(table: str, cols: Mapping[str, Any]) -> Statement:

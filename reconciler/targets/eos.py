@@ -28,14 +28,16 @@ from ..engine.resources import Change, Resource, TargetSpec
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import (
     ConfigError,
+    ParseError,
     TargetAuthError,
     TargetError,
     TargetRejected,
     TargetUnavailable,
+    UnreadableConfig,
 )
-from ._render import render_changes
-from ._switch import SWITCH_KIND_ORDER, foreign_objects, resources_from_inspect
-from .eos_parse import parse_running_config, to_inspect_json
+from ..switching.resources import SWITCH_KIND_ORDER, foreign_objects, resources_from_state
+from ._switch_render import render_switch, switch_model
+from .eos_parse import parse_running_config
 
 SESSION_PREFIX = "rcl-"
 _OUR_SESSION = re.compile(rf"^{SESSION_PREFIX}[0-9a-f]{{12}}$")
@@ -78,6 +80,7 @@ class EosSettings(BaseModel):
     save_config: bool = True
     timeout: float = 60.0
     templates_dir: str | None = None
+    model: str | None = None  # the hardware model (switching/hardware.yaml), if the site names it
 
 
 class EosTarget(BaseTarget):
@@ -90,6 +93,7 @@ class EosTarget(BaseTarget):
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
         self.settings = EosSettings.model_validate(spec.settings)
+        self.hardware = switch_model(self.platform, spec.id, self.settings.model)
         if credential is None:
             raise ConfigError(f"{spec.id}: an EOS switch needs credentials (username, password)")
         self._username = credential["username"]
@@ -133,15 +137,17 @@ class EosTarget(BaseTarget):
         self.running_config = str(out[0].get("output", ""))
         self.stale_sessions = [n for n in pending_sessions(str(out[1].get("output", "")))
                                if _OUR_SESSION.fullmatch(n)]
-        cfg = parse_running_config(self.running_config)
-        parsed = to_inspect_json(cfg)
-        for vid, svi in cfg.svis.items():  # DHCP relay targets, for sites with a DHCP server
-            parsed["svis"][str(vid)]["helpers"] = [h.address for h in svi.helper_addresses]  # type: ignore[typeddict-unknown-key]
-        self.foreign = foreign_objects(self.spec, parsed)
-        return resources_from_inspect(self.spec, parsed)
+        try:
+            state = parse_running_config(self.running_config)
+        except ParseError as exc:
+            raise UnreadableConfig(self.spec.id, f"cannot read its running-config: {exc}") \
+                from None
+        self.foreign = foreign_objects(self.spec, state)
+        return resources_from_state(self.spec, state)
 
     def render(self, changes: Sequence[Change]) -> list[str]:
-        return render_changes(self.platform, changes, self.settings.templates_dir)
+        return render_switch(self.platform, changes, self.settings.templates_dir, self.hardware,
+                             self.spec.id)
 
     def apply(self, changes: Sequence[Change]) -> ApplyResult:
         lines = self.render(changes)

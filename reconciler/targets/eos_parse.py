@@ -1,8 +1,9 @@
-"""Arista EOS running-config text -> what the reconciler understands of a switch.
+"""Arista EOS running-config text -> `SwitchState`.
 
 Used on live `show running-config` output and by `reconciler inspect --platform arista_eos`.
-Pure functions, no I/O. `parse_running_config` never raises on config text: unknown lines are
-ignored, so one odd line on a live switch cannot stop a plan.
+Pure functions, no I/O. Lines the reconciler does not manage are ignored; a managed line
+it cannot read (a VLAN id out of range, a malformed VLAN list or address) and text that
+is not configuration raise `ParseError` naming the line, so nothing is guessed.
 
 EOS defaults are applied, so the result says what the switch does, not only what is written:
 
@@ -23,117 +24,16 @@ EOS defaults are applied, so the result says what the switch does, not only what
 
 from __future__ import annotations
 
-import ipaddress
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal, TypedDict
 
-from reconciler.targets.eos_syntax import (
-    ALL_VLANS,
-    Block,
-    compress_vlan_list,
-    expand_vlan_list,
-    interface_type,
-    normalise_interface,
-    parse_blocks,
-)
-
-# The VLAN-list and name helpers live in eos_syntax; they are part of this module's API.
-__all__ = [
-    "ALL_VLANS", "Block", "HelperAddress", "InspectJson", "InspectPort", "InspectSvi",
-    "InspectVlan", "Mode", "Port", "Svi", "SwitchConfig", "Vlan", "compress_vlan_list",
-    "expand_vlan_list", "interface_type", "normalise_interface", "parse_blocks",
-    "parse_running_config", "to_inspect_json",
-]
-
-Mode = Literal["access", "trunk", "routed", "other"]
+from ..switching.blocks import Block
+from ..switching.state import HelperAddress, Port, Svi, SwitchState, Vlan
+from ..switching.values import LineReader
+from .eos_syntax import interface_type, normalise_interface, parse_blocks
 
 _ROUTED_TYPES = ("Management", "Loopback", "Tunnel")
 _SWITCHED_TYPES = ("Ethernet", "Port-Channel")
-_DIGITS_RE = re.compile(r"[0-9]{1,9}")
 
-
-# ---------------------------------------------------------------- result types
-
-@dataclass(frozen=True)
-class Vlan:
-    vlan_id: int
-    name: str | None = None
-    state: str = "active"
-    trunk_groups: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Port:
-    """A non-SVI interface. `vlan` is the access VLAN, or the native VLAN of a trunk."""
-
-    name: str
-    mode: Mode
-    vlan: int | None = None
-    voice_vlan: int | None = None
-    allowed_vlans: frozenset[int] | None = None  # trunks only: None = ALL, empty = none
-    description: str | None = None
-    enabled: bool = True
-    switchport_mode: str | None = None  # the raw `switchport mode` argument, e.g. "trunk phone"
-    channel_group: int | None = None
-    native_vlan_tagged: bool = False
-    trunk_groups: tuple[str, ...] = ()
-    address: str | None = None  # primary IPv4 address of a routed port
-    vrf: str | None = None
-
-
-@dataclass(frozen=True)
-class HelperAddress:
-    address: str
-    vrf: str | None = None
-    source_interface: str | None = None
-
-
-@dataclass(frozen=True)
-class Svi:
-    vlan_id: int
-    address: str | None = None  # primary `ip address A/L`
-    secondary_addresses: tuple[str, ...] = ()
-    virtual_addresses: tuple[str, ...] = ()  # `ip address virtual` (anycast gateway)
-    helper_addresses: tuple[HelperAddress, ...] = ()
-    enabled: bool = True
-    description: str | None = None
-    vrf: str | None = None
-
-
-@dataclass(frozen=True)
-class SwitchConfig:
-    hostname: str | None = None
-    vlans: Mapping[int, Vlan] = field(default_factory=dict)
-    ports: Mapping[str, Port] = field(default_factory=dict)  # config order
-    svis: Mapping[int, Svi] = field(default_factory=dict)
-
-
-class InspectVlan(TypedDict):
-    name: str | None
-
-
-class InspectPort(TypedDict):
-    mode: Mode
-    vlan: int | None
-    voice_vlan: int | None
-    allowed_vlans: list[int] | None
-    description: str | None
-    enabled: bool
-
-
-class InspectSvi(TypedDict):
-    address: str | None
-
-
-class InspectJson(TypedDict):
-    vlans: dict[str, InspectVlan]
-    ports: dict[str, InspectPort]
-    svis: dict[str, InspectSvi]
-
-
-# ---------------------------------------------------------------- interface lines
 
 @dataclass
 class _If:
@@ -157,118 +57,104 @@ class _If:
     vrf: str | None = None
 
 
-def _int(word: str) -> int | None:
-    # str.isdigit() accepts "²", which int() rejects: only ASCII digits count.
-    return int(word) if _DIGITS_RE.fullmatch(word) else None
+class _Reader(LineReader):
+    def no(self, st: _If, words: list[str]) -> None:
+        """`no X` lines reset X to the EOS default (hier_config remediation files use them)."""
+        key = " ".join(words[:4])
+        if words[0] == "shutdown":
+            st.enabled = True
+        elif words == ["switchport"]:
+            st.switchport = False
+        elif words[0] == "description":
+            st.description = None
+        elif words[0] == "channel-group":
+            st.channel_group = None
+        elif words[:2] == ["ip", "address"]:
+            st.address, st.secondaries, st.virtuals = None, [], []
+        elif words[:2] == ["ip", "helper-address"] and len(words) > 2:
+            st.helpers = [h for h in st.helpers if h.address != words[2]]
+        elif key.startswith("switchport mode"):
+            st.mode = None
+        elif key.startswith("switchport access vlan"):
+            st.access_vlan = None
+        elif key.startswith("switchport trunk native vlan"):
+            st.native_vlan, st.native_tagged = None, False
+        elif key.startswith("switchport trunk allowed vlan"):
+            st.allowed = None
+        elif key.startswith("switchport phone vlan"):
+            st.phone_vlan = None
+        elif key.startswith("switchport trunk group"):
+            group = " ".join(words[3:])
+            st.trunk_groups = [g for g in st.trunk_groups if group and g != group]
 
+    def line(self, st: _If, line: Block) -> None:
+        text = line.line
+        words = text.split()
+        w = words + [""] * 4  # pad so fixed-position look-ups need no length checks
+        if w[0] == "no" and len(words) > 1:
+            self.no(st, words[1:])
+        elif w[0] == "description":
+            # Verbatim after the keyword and one separator; trailing blanks are file noise.
+            st.description = text[len("description"):].removeprefix(" ").rstrip() or None
+        elif words == ["shutdown"]:
+            st.enabled = False
+        elif words == ["switchport"]:
+            st.switchport = True
+        elif w[:2] == ["switchport", "mode"] and len(words) > 2:
+            st.mode = " ".join(words[2:]).lower()
+        elif w[:3] == ["switchport", "access", "vlan"]:
+            st.access_vlan = self.vlan_id(line, w[3])
+        elif w[:4] == ["switchport", "trunk", "native", "vlan"]:
+            if w[4] == "tag":
+                st.native_tagged = True
+            else:
+                st.native_vlan = self.vlan_id(line, w[4])
+        elif w[:4] == ["switchport", "trunk", "allowed", "vlan"]:
+            st.allowed = self.allowed(line, st.allowed, words[4:])
+        elif w[:3] == ["switchport", "phone", "vlan"]:
+            st.phone_vlan = self.vlan_id(line, w[3])
+        elif w[:3] == ["switchport", "trunk", "group"] and w[3]:
+            st.trunk_groups.append(" ".join(words[3:]))
+        elif w[0] == "channel-group" and w[1].isascii() and w[1].isdigit():
+            st.channel_group = int(w[1])
+        elif w[:2] == ["ip", "address"] and w[2]:
+            self.address(st, line, words[2:])
+        elif w[:2] == ["ip", "helper-address"] and w[2]:
+            opts = dict(zip(words[3::2], words[4::2], strict=False))
+            st.helpers.append(HelperAddress(w[2], opts.get("vrf"), opts.get("source-interface")))
+        elif w[0] == "vrf" and w[1]:
+            st.vrf = w[2] if w[1] == "forwarding" and w[2] else w[1]  # old `vrf forwarding X`
 
-def _vlan_id(word: str) -> int | None:
-    v = _int(word)
-    return v if v is not None and 1 <= v <= 4094 else None
-
-
-def _ip(words: list[str]) -> str | None:
-    """"10.0.0.1/24" or "10.0.0.1 255.255.255.0" -> "10.0.0.1/24"; None if not IPv4."""
-    spec = "/".join(words[:2]) if len(words) > 1 and "/" not in words[0] else words[0]
-    try:
-        return str(ipaddress.IPv4Interface(spec))
-    except ValueError:
-        return None
-
-
-def _allowed(current: frozenset[int] | None, words: list[str]) -> frozenset[int] | None:
-    base = ALL_VLANS if current is None else current
-    op, spec = (words[0], words[1:]) if words[0] in ("add", "remove", "except") else ("", words)
-    try:
-        given = frozenset(expand_vlan_list("".join(spec)))
-    except ValueError:
-        return current  # keep the last good value rather than invent one
-    result = {"add": base | given, "remove": base - given, "except": ALL_VLANS - given}.get(
-        op, given)
-    return None if result == ALL_VLANS else result
-
-
-def _apply_no(st: _If, words: list[str]) -> None:
-    """`no X` lines reset X to the EOS default (hier_config remediation files use them)."""
-    key = " ".join(words[:4])
-    if words[0] == "shutdown":
-        st.enabled = True
-    elif words == ["switchport"]:
-        st.switchport = False
-    elif words[0] == "description":
-        st.description = None
-    elif words[0] == "channel-group":
-        st.channel_group = None
-    elif words[:2] == ["ip", "address"]:
-        st.address, st.secondaries, st.virtuals = None, [], []
-    elif words[:2] == ["ip", "helper-address"] and len(words) > 2:
-        st.helpers = [h for h in st.helpers if h.address != words[2]]
-    elif key.startswith("switchport mode"):
-        st.mode = None
-    elif key.startswith("switchport access vlan"):
-        st.access_vlan = None
-    elif key.startswith("switchport trunk native vlan"):
-        st.native_vlan, st.native_tagged = None, False
-    elif key.startswith("switchport trunk allowed vlan"):
-        st.allowed = None
-    elif key.startswith("switchport phone vlan"):
-        st.phone_vlan = None
-
-
-def _apply(st: _If, line: str) -> None:
-    words = line.split()
-    w = words + [""] * 4  # pad so fixed-position look-ups need no length checks
-    if w[0] == "no" and len(words) > 1:
-        _apply_no(st, words[1:])
-    elif w[0] == "description":
-        # Verbatim after the keyword and one separator; trailing blanks are file noise (CRLF).
-        st.description = line[len("description"):].removeprefix(" ").rstrip() or None
-    elif words == ["shutdown"]:
-        st.enabled = False
-    elif words == ["switchport"]:
-        st.switchport = True
-    elif w[:2] == ["switchport", "mode"] and len(words) > 2:
-        st.mode = " ".join(words[2:]).lower()
-    elif w[:3] == ["switchport", "access", "vlan"]:
-        st.access_vlan = _vlan_id(w[3]) or st.access_vlan
-    elif w[:4] == ["switchport", "trunk", "native", "vlan"]:
-        if w[4] == "tag":
-            st.native_tagged = True
+    def address(self, st: _If, line: Block, words: list[str]) -> None:
+        virtual = words[0] == "virtual"
+        words = words[1:] if virtual else words
+        secondary = bool(words) and words[-1] == "secondary"
+        addr = self.ipv4(line, words[:-1] if secondary else words)
+        if addr is None:
+            return
+        if virtual:
+            st.virtuals.append(addr)
+        elif secondary:
+            st.secondaries.append(addr)
         else:
-            st.native_vlan = _vlan_id(w[4]) or st.native_vlan
-    elif w[:4] == ["switchport", "trunk", "allowed", "vlan"] and len(words) > 4:
-        st.allowed = _allowed(st.allowed, words[4:])
-    elif w[:3] == ["switchport", "phone", "vlan"]:
-        st.phone_vlan = _vlan_id(w[3]) or st.phone_vlan
-    elif w[:3] == ["switchport", "trunk", "group"] and w[3]:
-        st.trunk_groups.append(" ".join(words[3:]))
-    elif w[0] == "channel-group" and _int(w[1]) is not None:
-        st.channel_group = _int(w[1])
-    elif w[:2] == ["ip", "address"] and w[2]:
-        _apply_address(st, words[2:])
-    elif w[:2] == ["ip", "helper-address"] and w[2]:
-        opts = dict(zip(words[3::2], words[4::2], strict=False))
-        st.helpers.append(HelperAddress(w[2], opts.get("vrf"), opts.get("source-interface")))
-    elif w[0] == "vrf" and w[1]:
-        st.vrf = w[2] if w[1] == "forwarding" and w[2] else w[1]  # old `vrf forwarding X` too
+            st.address = addr
 
+    def vlan_block(self, vlans: dict[int, Vlan], ids: set[int], block: Block) -> None:
+        for vid in sorted(ids):
+            v = vlans.get(vid, Vlan(vid))
+            name, state, groups = v.name, v.state, list(v.trunk_groups)
+            for child in block.children:
+                words = child.line.split()
+                if words[0] == "name":
+                    name = child.line[len("name"):].strip() or None
+                elif words[:2] == ["no", "name"]:
+                    name = None
+                elif words[0] == "state" and len(words) > 1:
+                    state = words[1]
+                elif words[:2] == ["trunk", "group"] and len(words) > 2:
+                    groups.append(" ".join(words[2:]))
+            vlans[vid] = Vlan(vid, name, state, tuple(groups))
 
-def _apply_address(st: _If, words: list[str]) -> None:
-    virtual = words[0] == "virtual"
-    words = words[1:] if virtual else words
-    secondary = words[-1] == "secondary" if words else False
-    addr = _ip(words[:-1] if secondary else words) if words else None
-    if addr is None:
-        return
-    if virtual:
-        st.virtuals.append(addr)
-    elif secondary:
-        st.secondaries.append(addr)
-    else:
-        st.address = addr
-
-
-# ---------------------------------------------------------------- ports and SVIs
 
 def _port(name: str, st: _If) -> Port:
     kind = interface_type(name)
@@ -300,68 +186,32 @@ def _svi(vlan_id: int, st: _If) -> Svi:
                tuple(st.helpers), st.enabled, st.description, st.vrf)
 
 
-def _vlan_block(vlans: dict[int, Vlan], ids: set[int], children: tuple[Block, ...]) -> None:
-    for vid in sorted(ids):
-        v = vlans.get(vid, Vlan(vid))
-        name, state, groups = v.name, v.state, list(v.trunk_groups)
-        for child in children:
-            words = child.line.split()
-            if words[0] == "name":
-                name = child.line[len("name"):].strip() or None
-            elif words[:2] == ["no", "name"]:
-                name = None
-            elif words[0] == "state" and len(words) > 1:
-                state = words[1]
-            elif words[:2] == ["trunk", "group"] and len(words) > 2:
-                groups.append(" ".join(words[2:]))
-        vlans[vid] = Vlan(vid, name, state, tuple(groups))
-
-
-def parse_running_config(text: str) -> SwitchConfig:
-    """Parse EOS running-config text (3-space or any consistent indentation). Never raises."""
+def parse_running_config(text: str, source: str = "running-config") -> SwitchState:
+    """Parse EOS running-config text (3-space or any consistent indentation)."""
+    reader = _Reader(source)
     hostname: str | None = None
     vlans: dict[int, Vlan] = {}
     interfaces: dict[str, _If] = {}
-    for block in parse_blocks(text):
+    for block in parse_blocks(text, source):
         keyword, _, rest = block.line.partition(" ")
-        if keyword == "hostname" and rest.strip():
-            hostname = rest.strip()
-        elif keyword == "vlan":
-            try:
-                ids = expand_vlan_list(rest)
-            except ValueError:
-                continue  # `vlan internal order ...` and friends are not VLAN blocks
-            _vlan_block(vlans, ids, block.children)
-        elif keyword == "interface" and rest.strip():
+        rest = rest.strip()
+        if keyword == "hostname" and rest:
+            hostname = rest
+        elif keyword == "vlan" and rest[:1].isdigit():
+            # `vlan internal order ...` and friends are not VLAN blocks.
+            reader.vlan_block(vlans, reader.vlan_list(block, rest), block)
+        elif keyword == "interface" and rest:
             # A repeated header continues the same interface, as it would on the CLI.
             st = interfaces.setdefault(normalise_interface(rest), _If())
             for child in block.children:
-                _apply(st, child.line)
+                reader.line(st, child)
     ports: dict[str, Port] = {}
     svis: dict[int, Svi] = {}
     for name, st in interfaces.items():
-        vid = _vlan_id(name[4:]) if interface_type(name) == "Vlan" else None
-        if vid is not None:
-            svis[vid] = _svi(vid, st)
+        vid = name[4:] if interface_type(name) == "Vlan" else ""
+        if vid.isdigit() and 1 <= int(vid) <= 4094:
+            svis[int(vid)] = _svi(int(vid), st)
         else:
             ports[name] = _port(name, st)
-    return SwitchConfig(hostname, vlans, ports, svis)
+    return SwitchState(hostname, vlans, ports, svis)
 
-
-def to_inspect_json(cfg: SwitchConfig) -> InspectJson:
-    """The `reconciler inspect --format json` shape; VLAN and SVI keys sorted numerically."""
-    return {
-        "vlans": {str(v): {"name": cfg.vlans[v].name} for v in sorted(cfg.vlans)},
-        "ports": {
-            name: {
-                "mode": p.mode,
-                "vlan": p.vlan,
-                "voice_vlan": p.voice_vlan,
-                "allowed_vlans": None if p.allowed_vlans is None else sorted(p.allowed_vlans),
-                "description": p.description,
-                "enabled": p.enabled,
-            }
-            for name, p in cfg.ports.items()
-        },
-        "svis": {str(v): {"address": cfg.svis[v].address} for v in sorted(cfg.svis)},
-    }

@@ -40,7 +40,8 @@ VENDORS: dict[str, tuple[str, str]] = {
     "polycom": ("provisioning/polycom.cfg.j2", "cfg"),
     "snom": ("provisioning/snom.xml.j2", "xml"),
 }
-ATTRS = ("model", "endpoint", "label", "extension")
+# What a file is written from; credential_version makes a rotated SIP password rewrite it.
+ATTRS = ("model", "endpoint", "label", "extension", "voicemail", "credential_version")
 
 
 def vendor(model: str) -> tuple[str, str]:
@@ -163,6 +164,7 @@ def render_file(mac: str, attrs: Mapping[str, Any], password: str, server: str,
                            marker=marker(attrs), mac=mac, model=attrs["model"],
                            label=attrs["label"], username=attrs["endpoint"],
                            extension=attrs["extension"], password=password, server=server,
+                           voicemail=attrs.get("voicemail") or attrs["extension"],
                            timezone=timezone) + "\n"
 
 

@@ -1,7 +1,7 @@
 """Cisco IOS switches through netmiko (SSH CLI, device type `cisco_ios`).
 
-Read: `show running-config` (ports, SVIs, trunk lists; parsed by `ios_parse` on
-hier_config) and `show vlan brief` (the VLAN database, which the running-config omits in
+Read: `show running-config` (ports, SVIs with their DHCP helpers, trunk lists; read by
+`ios_parse`) and `show vlan brief` (the VLAN database, which the running-config omits in
 VTP server/client mode; parsed by ntc-templates). Apply: only the lines the changes need
 (`templates/cisco_ios/`), in one `send_config_set`, every reply checked for IOS errors.
 IOS has no configuration sessions, so on a refused line the target sends the reverse
@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -24,14 +25,16 @@ from ..engine.resources import Change, Resource, TargetSpec
 from ..engine.target import ApplyResult, BaseTarget
 from ..errors import (
     ConfigError,
+    ParseError,
     TargetAuthError,
     TargetError,
     TargetRejected,
     TargetUnavailable,
+    UnreadableConfig,
     VerifyError,
 )
-from ._render import render_changes
-from ._switch import SWITCH_KIND_ORDER, foreign_objects, resources_from_inspect
+from ..switching.resources import SWITCH_KIND_ORDER, foreign_objects, resources_from_state
+from ._switch_render import render_switch, switch_model
 from .ios_parse import parse_running_config, parse_show_vlan, vlans_from_show_vlan
 
 # What IOS answers when it refuses a line (informational `% Access VLAN does not exist.
@@ -50,8 +53,11 @@ class IosSettings(BaseModel):
     save_config: bool = True
     timeout: float = 30.0
     templates_dir: str | None = None
-    fast_cli: bool = True
-    delay_factor: float = 0.1  # netmiko global_delay_factor: the lab and modern IOS are quick
+    model: str | None = None  # the hardware model (switching/hardware.yaml), if the site names it
+    # netmiko's own defaults unless the endpoints file opts into faster settings (the lab
+    # does: its switches answer at once); None leaves the choice to netmiko.
+    fast_cli: bool | None = None
+    delay_factor: float | None = None  # netmiko global_delay_factor (its default: 1.0)
 
 
 class IosTarget(BaseTarget):
@@ -64,6 +70,7 @@ class IosTarget(BaseTarget):
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         super().__init__(spec, credential)
         self.settings = IosSettings.model_validate(spec.settings)
+        self.hardware = switch_model(self.platform, spec.id, self.settings.model)
         if credential is None:
             raise ConfigError(f"{spec.id}: an IOS switch needs credentials (username, password)")
         self._username = credential["username"]
@@ -113,11 +120,15 @@ class IosTarget(BaseTarget):
             from netmiko import ConnectHandler  # heavy; see _translate
 
             s = self.settings
+            tuning: dict[str, Any] = {}
+            if s.fast_cli is not None:
+                tuning["fast_cli"] = s.fast_cli
+            if s.delay_factor is not None:
+                tuning["global_delay_factor"] = s.delay_factor
             conn = ConnectHandler(
                 device_type="cisco_ios", host=s.host, port=s.port or 22,
                 username=self._username, password=self._password, secret=self._secret,
-                fast_cli=s.fast_cli, global_delay_factor=s.delay_factor,
-                conn_timeout=s.timeout, auth_timeout=s.timeout, banner_timeout=s.timeout,
+                **tuning, conn_timeout=s.timeout, auth_timeout=s.timeout, banner_timeout=s.timeout,
                 read_timeout_override=None, allow_agent=False, use_keys=False,
                 ssh_strict=False, system_host_keys=False, alt_host_keys=False)
             if not conn.check_enable_mode():
@@ -158,16 +169,21 @@ class IosTarget(BaseTarget):
             return self._show("show running-config"), self._show("show vlan brief")
 
         running, vlans = self._call("reading the configuration", run)
-        parsed = parse_running_config(running)
-        parsed["vlans"] = vlans_from_show_vlan(parse_show_vlan(vlans))
+        try:
+            state = parse_running_config(running)
+        except ParseError as exc:
+            raise UnreadableConfig(self.spec.id, f"cannot read its running-config: {exc}") \
+                from None
+        # The VLAN database: in VTP server/client mode the running-config has no VLANs.
+        state = replace(state, vlans=vlans_from_show_vlan(parse_show_vlan(vlans)))
         self.running_config = running
-        self.foreign = foreign_objects(self.spec, parsed)
-        self._live = resources_from_inspect(self.spec, parsed)
+        self.foreign = foreign_objects(self.spec, state)
+        self._live = resources_from_state(self.spec, state)
         return list(self._live)
 
     def render(self, changes: Sequence[Change]) -> list[str]:
-        return [ln.strip() for ln in
-                render_changes(self.platform, changes, self.settings.templates_dir)]
+        return [ln.strip() for ln in render_switch(
+            self.platform, changes, self.settings.templates_dir, self.hardware, self.spec.id)]
 
     def apply(self, changes: Sequence[Change]) -> ApplyResult:
         lines = self.render(changes)

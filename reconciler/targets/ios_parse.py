@@ -1,174 +1,241 @@
-"""Cisco IOS running-config text -> what the reconciler understands of a switch.
+"""Cisco IOS / IOS-XE running-config text -> `SwitchState`.
 
 Used on live `show running-config` output and by `reconciler inspect --platform cisco_ios`.
-hier_config builds the block tree (banners, indentation, IOS's header lines); this module
-only reads the lines the reconciler cares about. Never raises on config text: unknown
-lines are ignored. IOS defaults are applied, so the result says what the port does:
+The shared block reader (`switching.blocks`) drops what is not configuration (banners with
+any delimiter, macros, `!` lines inside sections, the preamble); repeated lines and repeated
+interface headers are merged as IOS itself would. Lines the reconciler does not manage are
+ignored; a managed line it cannot read raises `ParseError` naming the line. IOS defaults are
+applied, so the result says what the port does:
 
 * A port without `switchport access vlan` is in VLAN 1; a trunk without `switchport trunk
   native vlan` has native VLAN 1. `vlan` is the access VLAN, or the native VLAN of a trunk.
 * `switchport mode access` is "access", `switchport mode trunk` is "trunk"; no mode line
   (or `dynamic ...`) is "other": DTP may still make it a trunk, so the reconciler writes
-  `switchport mode access` on the floor ports it manages.
+  `switchport mode access` on the floor ports it manages. A VMPS port (`switchport access
+  vlan dynamic`) is "other" with no VLAN. `switchport voice vlan dot1p|untagged|none` is no
+  voice VLAN.
 * Trunk allowed VLANs: ``None`` means ALL (no `allowed vlan` line, or `all`); IOS wraps a
   long list over `switchport trunk allowed vlan add ...` lines, which are unioned.
 * Routed: `no switchport`, an `ip address` on a physical port, Loopback/Tunnel/subinterfaces,
   and - on chassis that write a bare `switchport` on their L2 ports (Catalyst 6500) - any
   port without it.
-* `interface Vlan24` and `interface VLAN24` are both the SVI of VLAN 24.
+* `interface Vlan24` and `interface VLAN24` are both the SVI of VLAN 24; its `ip helper-address`
+  lines (`vrf X` and `global` forms too) are its DHCP relay targets.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import io
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import textfsm
-from hier_config import Platform, get_hconfig
-from ntc_templates.parse import _get_template_dir
+from ..switching.blocks import Block, read_blocks
+from ..switching.state import HelperAddress, Mode, Port, Svi, SwitchState, Vlan
+from ..switching.values import LineReader
 
-from .eos_syntax import expand_vlan_list
-
-Json = dict[str, Any]
 _SVI_RE = re.compile(r"vlan(\d{1,4})", re.IGNORECASE)
-_ROUTED_TYPES = ("loopback", "tunnel", "null", "mgmt", "management", "bdi", "dialer")
+_ROUTED_TYPES = ("loopback", "tunnel", "null", "mgmt", "management", "bdi", "dialer",
+                 "virtual-template", "bvi", "nve", "vasi")
+_NO_VOICE = ("dot1p", "untagged", "none")
+_DYNAMIC = ("dhcp", "negotiated", "pool")
 DEFAULT_VLAN_NAMES = {1: "default", 1002: "fddi-default", 1003: "token-ring-default",
                       1004: "fddinet-default", 1005: "trnet-default"}
 
 
-def _vlan_blocks(children: list[Any]) -> dict[int, Json]:
-    vlans: dict[int, Json] = {}
-    for block in children:
-        words = block.text.split()
-        if words[0] != "vlan" or len(words) != 2:
-            continue
-        try:
-            ids = expand_vlan_list(words[1])
-        except ValueError:
-            continue  # `vlan internal allocation policy ...` and the like
-        name = next((c.text.split(None, 1)[1] for c in block.children
-                     if c.text.startswith("name ") and len(c.text.split()) == 2), None)
-        for vid in ids:
-            if vid not in DEFAULT_VLAN_NAMES:
-                vlans[vid] = {"name": name}
-    return vlans
+@dataclass
+class _If:
+    """Accumulated state of one interface; each line moves it as IOS would."""
+
+    description: str | None = None
+    enabled: bool = True
+    switchport: bool | None = None  # True: bare `switchport`; False: `no switchport`
+    mode: str | None = None
+    access_vlan: int | None = None
+    vmps: bool = False  # `switchport access vlan dynamic`
+    native_vlan: int | None = None
+    allowed: frozenset[int] | None = None
+    voice_vlan: int | None = None
+    channel_group: int | None = None
+    address: str | None = None
+    dynamic_address: bool = False  # `ip address dhcp|negotiated|pool ...`: routed, no static IP
+    secondaries: list[str] = field(default_factory=list)
+    helpers: list[HelperAddress] = field(default_factory=list)
+    vrf: str | None = None
 
 
-def _allowed(lines: list[str]) -> list[int] | None:
-    allowed: set[int] | None = None  # None: all
-    every = set(range(1, 4095))
-    for text in lines:
-        arg = text.split()[4:]
-        try:
-            if not arg:
-                continue
-            if arg[0] == "add":
-                allowed = None if allowed is None else allowed | expand_vlan_list(arg[1])
-            elif arg[0] == "remove":
-                allowed = (every if allowed is None else allowed) - expand_vlan_list(arg[1])
-            elif arg[0] == "except":
-                allowed = every - expand_vlan_list(arg[1])
-            else:
-                allowed = None if arg[0] == "all" else expand_vlan_list(arg[0])
-        except (IndexError, ValueError):
-            continue
-    if allowed is None or allowed == every:
-        return None
-    return sorted(allowed)
+class _Reader(LineReader):
+    def line(self, st: _If, line: Block) -> None:
+        text = line.line
+        words = text.split()
+        w = words + [""] * 5  # pad so fixed-position look-ups need no length checks
+        if w[0] == "description":
+            st.description = text[len("description"):].removeprefix(" ").rstrip() or None
+        elif w[:2] == ["no", "description"]:
+            st.description = None
+        elif words == ["shutdown"]:
+            st.enabled = False
+        elif words == ["no", "shutdown"]:
+            st.enabled = True
+        elif words == ["switchport"]:
+            st.switchport = True
+        elif words == ["no", "switchport"]:
+            st.switchport = False
+        elif w[:2] == ["switchport", "mode"] and w[2]:
+            st.mode = " ".join(words[2:]).lower()
+        elif w[:3] == ["switchport", "access", "vlan"]:
+            st.vmps = w[3] == "dynamic"
+            st.access_vlan = None if st.vmps else self.vlan_id(line, w[3])
+        elif w[:3] == ["switchport", "voice", "vlan"]:
+            st.voice_vlan = None if w[3] in _NO_VOICE else self.vlan_id(line, w[3])
+        elif w[:4] == ["switchport", "trunk", "native", "vlan"] and w[4] != "tag":
+            st.native_vlan = self.vlan_id(line, w[4])
+        elif w[:4] == ["switchport", "trunk", "allowed", "vlan"]:
+            st.allowed = self.allowed(line, st.allowed, words[4:])
+        elif w[:4] == ["no", "switchport", "trunk", "allowed"]:
+            st.allowed = None
+        elif w[0] == "channel-group" and w[1].isascii() and w[1].isdigit():
+            st.channel_group = int(w[1])
+        elif w[:2] == ["ip", "address"] and w[2]:
+            self.address(st, line, words[2:])
+        elif w[:3] == ["no", "ip", "address"]:
+            st.address, st.secondaries, st.dynamic_address = None, [], False
+        elif w[:2] == ["ip", "helper-address"] and w[2]:
+            st.helpers.append(self.helper(line, words[2:]))
+        elif w[:2] == ["vrf", "forwarding"] and w[2]:
+            st.vrf = w[2]
+        elif w[:3] == ["ip", "vrf", "forwarding"] and w[3]:
+            st.vrf = w[3]
 
-
-def _int_arg(lines: list[str], prefix: str) -> int | None:
-    for text in reversed(lines):
-        if text.startswith(prefix):
-            arg = text[len(prefix):].strip()
-            return int(arg) if arg.isdigit() and 1 <= int(arg) <= 4094 else None
-    return None
-
-
-def _port(name: str, lines: list[str], routed_default: bool) -> Json:
-    desc = next((t.split(None, 1)[1] if len(t.split(None, 1)) == 2 else None
-                 for t in reversed(lines) if t.split()[0] == "description"), None)
-    enabled = "shutdown" not in lines
-    low = name.lower()
-    has_ip = any(re.fullmatch(r"ip address \S+ \S+", t) for t in lines)
-    routed = ("no switchport" in lines or has_ip or "." in name
-              or low.startswith(_ROUTED_TYPES) or (routed_default and "switchport" not in lines))
-    if routed:
-        return {"mode": "routed", "vlan": None, "voice_vlan": None, "allowed_vlans": None,
-                "description": desc, "enabled": enabled}
-    mode_line = next((t for t in reversed(lines) if t.startswith("switchport mode ")), "")
-    mode = {"switchport mode access": "access", "switchport mode trunk": "trunk"}.get(
-        mode_line, "other")
-    if mode == "trunk":
-        return {"mode": "trunk", "vlan": _int_arg(lines, "switchport trunk native vlan ") or 1,
-                "voice_vlan": None,
-                "allowed_vlans": _allowed([t for t in lines
-                                           if t.startswith("switchport trunk allowed vlan ")]),
-                "description": desc, "enabled": enabled}
-    return {"mode": mode, "vlan": _int_arg(lines, "switchport access vlan ") or 1,
-            "voice_vlan": _int_arg(lines, "switchport voice vlan "), "allowed_vlans": None,
-            "description": desc, "enabled": enabled}
-
-
-def _svi_address(lines: list[str]) -> str | None:
-    for t in lines:
-        m = re.fullmatch(r"ip address (\S+) (\S+)", t)
-        if m:
-            try:
-                return str(ipaddress.IPv4Interface(f"{m[1]}/{m[2]}")).replace(" ", "")
-            except ValueError:
-                return None
-    return None
-
-
-def parse_running_config(text: str) -> Json:
-    """The platform-neutral inspect shape: `{"vlans", "ports", "svis"}`."""
-    tree = get_hconfig(Platform.CISCO_IOS, text)
-    children = list(tree.children)
-    interfaces = [(c.text.split(None, 1)[1], [x.text for x in c.children]) for c in children
-                  if c.text.startswith("interface ") and len(c.text.split()) == 2]
-    routed_default = any("switchport" in lines for _, lines in interfaces)
-    ports: Json = {}
-    svis: dict[int, Json] = {}
-    for name, lines in interfaces:
-        m = _SVI_RE.fullmatch(name)
-        if m:
-            svis[int(m[1])] = {"address": _svi_address(lines)}
+    def address(self, st: _If, line: Block, words: list[str]) -> None:
+        secondary = words[-1] == "secondary"
+        addr = self.ipv4(line, words[:-1] if secondary else words)
+        if addr is None:
+            # dhcp, negotiated, pool: routed, no static address (anything else: not ours)
+            st.dynamic_address = st.dynamic_address or words[0] in _DYNAMIC
+            return
+        if secondary:
+            st.secondaries.append(addr)
         else:
-            ports[name] = _port(name, lines, routed_default)
-    vlans = _vlan_blocks(children)
-    return {"vlans": {str(v): vlans[v] for v in sorted(vlans)}, "ports": ports,
-            "svis": {str(v): svis[v] for v in sorted(svis)}}
+            st.address = addr
+
+    def helper(self, line: Block, words: list[str]) -> HelperAddress:
+        """`[vrf NAME | global] ADDRESS [redundancy NAME]`."""
+        vrf = None
+        if words[0] == "vrf" and len(words) > 2:
+            vrf, words = words[1], words[2:]
+        elif words[0] == "global" and len(words) > 1:
+            words = words[1:]
+        if self.ipv4(line, [f"{words[0]}/32"]) is None:
+            raise self.fail(line, f"{words[0]!r} is not an IPv4 address")
+        return HelperAddress(words[0], vrf)
+
+    def vlans(self, out: dict[int, Vlan], block: Block, spec: str) -> None:
+        """`vlan 10,20-22` with ` name X` below, or the one-line `vlan 10 name X`."""
+        words = spec.split()
+        ids = self.vlan_list(block, words[0])
+        name = " ".join(words[2:]) or None if words[1:2] == ["name"] else None
+        for child in block.children:
+            words = child.line.split()
+            if words[0] == "name" and len(words) > 1:
+                name = child.line[len("name"):].strip()
+            elif words[:2] == ["no", "name"]:
+                name = None
+        for vid in sorted(ids):
+            if vid not in DEFAULT_VLAN_NAMES:
+                out[vid] = Vlan(vid, name)
+
+
+def _interface_name(rest: str) -> str:
+    """`GigabitEthernet1/0/1 point-to-point` -> the name; `GigabitEthernet 1/0/1` joined."""
+    words = rest.split()
+    if len(words) > 1 and words[1][:1].isdigit():
+        return words[0] + words[1]
+    return words[0]
+
+
+def _port(name: str, st: _If, routed_default: bool) -> Port:
+    low = name.lower()
+    base = Port(name, "other", description=st.description, enabled=st.enabled,
+                switchport_mode=st.mode, channel_group=st.channel_group, address=st.address,
+                vrf=st.vrf)
+    routed = (st.switchport is False or st.address is not None or st.dynamic_address
+              or "." in name
+              or low.startswith(_ROUTED_TYPES) or (routed_default and st.switchport is None))
+    if routed:
+        return Port(name, "routed", description=st.description, enabled=st.enabled,
+                    channel_group=st.channel_group, address=st.address, vrf=st.vrf)
+    mode: Mode = "access" if st.mode == "access" else "other"
+    if st.mode == "trunk":
+        return Port(name, "trunk", st.native_vlan or 1, None, st.allowed, st.description,
+                    st.enabled, st.mode, st.channel_group)
+    if st.vmps:
+        return base
+    return Port(name, mode, st.access_vlan or 1, st.voice_vlan, None, st.description,
+                st.enabled, st.mode, st.channel_group)
+
+
+def parse_running_config(text: str, source: str = "running-config") -> SwitchState:
+    """Read IOS 12 to IOS-XE 17 running-config text; ParseError names a line it cannot read."""
+    reader = _Reader(source)
+    hostname: str | None = None
+    vlans: dict[int, Vlan] = {}
+    interfaces: dict[str, _If] = {}
+    for block in read_blocks(text, source, banners="ios", sections=("interface",)):
+        keyword, _, rest = block.line.partition(" ")
+        rest = rest.strip()
+        if keyword == "hostname" and rest:
+            hostname = rest.split()[0]
+        elif keyword == "vlan" and rest[:1].isdigit():
+            # `vlan internal allocation policy`, `vlan access-map`, ... are not VLAN blocks.
+            reader.vlans(vlans, block, rest)
+        elif keyword == "interface" and rest:
+            # A repeated header continues the same interface, as it would on the CLI.
+            st = interfaces.setdefault(_interface_name(rest), _If())
+            for child in block.children:
+                reader.line(st, child)
+    routed_default = any(st.switchport is True for st in interfaces.values())
+    ports: dict[str, Port] = {}
+    svis: dict[int, Svi] = {}
+    for name, st in interfaces.items():
+        m = _SVI_RE.fullmatch(name)
+        if m and 1 <= int(m[1]) <= 4094:
+            svis[int(m[1])] = Svi(int(m[1]), st.address, tuple(st.secondaries), (),
+                                  tuple(st.helpers), st.enabled, st.description, st.vrf)
+        else:
+            ports[name] = _port(name, st, routed_default)
+    return SwitchState(hostname, vlans, ports, svis)
 
 
 @lru_cache(maxsize=4)
 def _template(name: str) -> str:
+    from ntc_templates.parse import _get_template_dir
+
     return (Path(_get_template_dir()) / name).read_text()
 
 
 def parse_show_vlan(text: str) -> list[dict[str, Any]]:
     """`show vlan brief` through ntc-templates' own template (without loading its whole
     index, which costs half a second per process)."""
-    import io
+    import textfsm
 
     fsm = textfsm.TextFSM(io.StringIO(_template("cisco_ios_show_vlan.textfsm")))
     return [{k.lower(): v for k, v in row.items()} for row in fsm.ParseTextToDicts(text)]
 
 
-def vlans_from_show_vlan(records: Sequence[Mapping[str, Any]]) -> Json:
-    """ntc-templates `show vlan brief` records -> inspect VLANs (defaults and 1 left out).
+def vlans_from_show_vlan(records: Sequence[Mapping[str, Any]]) -> dict[int, Vlan]:
+    """ntc-templates `show vlan brief` records -> VLANs (defaults and 1 left out).
 
     IOS names an unnamed VLAN `VLAN0120`; that reads as no name, as in the running-config.
     """
-    out: dict[int, Json] = {}
+    out: dict[int, Vlan] = {}
     for rec in records:
         vid = int(rec["vlan_id"])
         if vid in DEFAULT_VLAN_NAMES:
             continue
         name = rec.get("vlan_name") or rec.get("name") or None
-        out[vid] = {"name": None if name == f"VLAN{vid:04d}" else name}
-    return {str(v): out[v] for v in sorted(out)}
+        out[vid] = Vlan(vid, None if name == f"VLAN{vid:04d}" else name)
+    return dict(sorted(out.items()))

@@ -7,11 +7,10 @@ one of our group policies: a client an operator set to Blocked, Allowed or a pol
 of their own is never taken over (plan refused) nor reset to Normal.
 
 Read: two listing calls per network (group policies, and the devices SSID's
-identity PSKs; in MAC mode the clients with a policy plus one lookup per managed
-client for its MAC; a plan that provisions new MACs looks each one up). Apply:
-only the changed objects, bounded concurrency, every request under the
-organisation's rate (see `meraki_client`); on failure the calls already made are
-reversed (`meraki_apply`).
+identity PSKs; in MAC mode the clients with a policy, and each device of the estate
+the listing missed by MAC). Apply: only the changed objects, bounded concurrency,
+every request under the organisation's rate (see `meraki_client`); on failure the
+calls already made are reversed (`meraki_apply`).
 
 PSK keys are generated here, written to the Dashboard, mailed to the occupier's
 admins through the outbox, and never compared: the name carries `.v<version>` so
@@ -28,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.credentials import Credential
 from ..engine.resources import Change, Resource, TargetSpec
-from ..engine.target import ApplyResult, BaseTarget, claim_refusal
+from ..engine.target import ApplyResult, BaseTarget
 from ..errors import ConfigError
 from ._render import render_changes
 from .meraki_apply import ApplyRun
@@ -36,6 +35,7 @@ from .meraki_client import DEFAULT_BASE_URL, connect, limiter_for, translate
 from .meraki_live import LiveNetwork, policy_vlan
 
 Json = dict[str, Any]
+MAX_TIMESPAN = 31 * 86_400  # the Dashboard's longest client-list window, in seconds
 KIND_ORDER = ("wifi_policy", "wifi_psk", "wifi_client")
 _VERSIONED = re.compile(r"^(?P<key>.+)\.v(?P<version>\d{1,6})$")
 
@@ -50,7 +50,8 @@ class MerakiSettings(BaseModel):
     base_url: str = DEFAULT_BASE_URL
     requests_per_second: Annotated[float, Field(gt=0, le=10_000)] = 10.0  # Meraki's org limit
     concurrency: Annotated[int, Field(ge=1, le=16)] = 4
-    timeout: float = 30.0
+    # The SDK's own defaults (single_request_timeout, maximum_retries, 429 wait).
+    timeout: float = 60.0
     max_retries: Annotated[int, Field(ge=1, le=10)] = 5
     retry_wait: Annotated[int, Field(ge=1, le=120)] = 60  # 429 without Retry-After
     templates_dir: str | None = None
@@ -63,6 +64,7 @@ class MerakiScope(BaseModel):
     recipients: dict[str, list[str]] = {}
     occupier_names: dict[str, str] = {}
     site_name: str = ""
+    devices: dict[str, str] = {}  # MAC mode: managed client name -> MAC, on any date
 
 
 class MerakiTarget(BaseTarget):
@@ -102,6 +104,19 @@ class MerakiTarget(BaseTarget):
         except Exception as exc:  # noqa: BLE001 - every SDK failure becomes a TargetError
             raise translate(self.spec.id, exc) from exc
 
+    def call_or_none(self, fn: Any, *args: Any) -> Any:
+        """Like `call`, but None for 404 (an object that does not exist)."""
+        import meraki
+
+        try:
+            return fn(*args)
+        except meraki.APIError as exc:
+            if exc.status == 404:
+                return None
+            raise translate(self.spec.id, exc) from exc
+        except Exception as exc:  # noqa: BLE001 - as in `call`
+            raise translate(self.spec.id, exc) from exc
+
     # -- read ------------------------------------------------------------------------
     def read_live(self) -> LiveNetwork:
         d, s = self.dashboard(), self.settings
@@ -116,24 +131,62 @@ class MerakiTarget(BaseTarget):
                     m = _VERSIONED.fullmatch(psk["name"])
                     live.psks[m.group("key") if m else psk["name"]] = psk
         else:
-            listed = self.call(d.networks.getNetworkPoliciesByClient, s.network_id,
-                               perPage=1000, total_pages="all")
-            for entry in listed:
-                if not str(entry.get("name") or "").startswith(prefix):
-                    continue
-                client = self.call(d.networks.getNetworkClient, s.network_id, entry["clientId"])
+            self._read_clients(live)
+        return live
+
+    def _read_clients(self, live: LiveNetwork) -> None:
+        """MAC-provisioned clients, including devices that have been away for months.
+
+        The Dashboard lists clients only for a window (one day by default, 31 at most), so
+        one listing over the longest window finds the recently seen ones (their MAC from
+        the estate's device names, so no call per client), and each device the estate
+        names that the listing missed is read by MAC, which holds whatever its last-seen.
+        A managed name the estate does not know costs one lookup for its MAC.
+        """
+        d, s, prefix = self.dashboard(), self.settings, self.scope.prefix
+        known = dict(self.scope.devices)
+        names = self.call(d.networks.getNetworkPoliciesByClient, s.network_id, perPage=1000,
+                          timespan=MAX_TIMESPAN, total_pages="all")
+        by_name: dict[str, list[Json]] = {}
+        for entry in names:
+            name = str(entry.get("name") or "")
+            if name.startswith(prefix):
+                by_name.setdefault(name, []).append(entry)
+        for name, entries in by_name.items():
+            for entry in entries:
+                mac = known.get(name) if len(entries) == 1 else None
+                if mac is None:  # not a device of the estate, or a name used twice
+                    mac = self.call(d.networks.getNetworkClient, s.network_id,
+                                    entry["clientId"])["mac"].lower()
                 group = next((a for a in entry.get("assigned", [])
                               if a.get("type") == "Group policy"), None)
-                mac = client["mac"].lower()
                 if group is None or not str(group.get("name", "")).startswith(prefix):
                     first: Json = next(iter(entry.get("assigned", [])), {})
-                    policy = (group or first).get("name")
-                    live.foreign_clients[mac] = (f"client {entry['name']!r}, whose policy an "
-                                                 f"operator set to {policy!r}")
+                    live.foreign_clients[mac] = (f"client {name!r}, whose policy an operator "
+                                                 f"set to {(group or first).get('name')!r}")
                     continue
-                live.clients[mac] = {"clientId": entry["clientId"], "name": entry["name"],
+                live.clients[mac] = {"clientId": entry["clientId"], "name": name,
                                      "policy": group["name"]}
-        return live
+        for mac in sorted(set(known.values())):
+            if mac not in live.clients and mac not in live.foreign_clients:
+                self._read_client(live, mac)
+
+    def _read_client(self, live: LiveNetwork, mac: str) -> None:
+        """One device by MAC: ours when it has our name and one of our group policies; a
+        policy an operator set (Blocked, Allowed, a group of theirs) makes it foreign."""
+        d, s, prefix = self.dashboard(), self.settings, self.scope.prefix
+        policy = self.call_or_none(d.networks.getNetworkClientPolicy, s.network_id, mac)
+        if policy is None or policy.get("devicePolicy") in (None, "Normal"):
+            return  # never provisioned (the Dashboard does not know the MAC), or not now
+        group = live.policy_name(policy.get("groupPolicyId")) \
+            if policy.get("devicePolicy") == "Group policy" else None
+        client = self.call(d.networks.getNetworkClient, s.network_id, mac)
+        name = str(client.get("description") or "")
+        if not name.startswith(prefix) or not (group or "").startswith(prefix):
+            shown = f"group policy {group!r}" if group else str(policy["devicePolicy"])
+            live.foreign_clients[mac] = f"a client an operator set to {shown}"
+            return
+        live.clients[mac] = {"clientId": client["id"], "name": name, "policy": group}
 
     def resources(self, live: LiveNetwork) -> list[Resource]:
         tid, prefix = self.spec.id, self.scope.prefix
@@ -159,35 +212,6 @@ class MerakiTarget(BaseTarget):
         self.foreign = {("wifi_client", mac): what
                         for mac, what in self._live.foreign_clients.items()}
         return self.resources(self._live)
-
-    def foreign_claims(self, changes: Sequence[Change]) -> list[str]:
-        """A MAC the estate would provision that an operator gave a policy of their own
-        (Blocked, Allowed, a hand-made group policy) is not ours to take over.
-
-        Such clients carry no name of ours, so read() cannot list them cheaply; the
-        MACs this plan creates are looked up one by one instead."""
-        out = super().foreign_claims(changes)
-        for c in changes:
-            if c.kind != "wifi_client" or c.op != "create" or ("wifi_client", c.key) in \
-                    self.foreign:
-                continue
-            current = self._client_policy(c.key)
-            if current is None or current.get("devicePolicy") in (None, "Normal"):
-                continue  # unknown to the network, or no policy: free to provision
-            policy = str(current["devicePolicy"])
-            if policy == "Group policy" and self._live is not None:
-                policy = f"group policy {self._live.policy_name(current.get('groupPolicyId'))!r}"
-            out.append(claim_refusal(self.spec.id, c, f"a client an operator set to {policy}"))
-        return out
-
-    def _client_policy(self, mac: str) -> Any:
-        try:  # the Dashboard takes a MAC where it takes a client id
-            return self.dashboard().networks.getNetworkClientPolicy(self.settings.network_id,
-                                                                   mac)
-        except Exception as exc:  # noqa: BLE001 - 404 is an answer; the rest are errors
-            if getattr(exc, "status", None) == 404:
-                return None
-            raise translate(self.spec.id, exc) from exc
 
     # -- render / apply ----------------------------------------------------------------
     def render(self, changes: Sequence[Change]) -> list[str]:

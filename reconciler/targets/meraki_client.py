@@ -66,11 +66,32 @@ def connect(api_key: str, base_url: str, limiter: OrgRateLimiter, *, timeout: fl
         wait_on_rate_limit=True, maximum_retries=max_retries,
         nginx_429_retry_wait_time=retry_wait, single_request_timeout=timeout,
         retry_4xx_error=False)
-    client = dashboard._session._client  # the SDK's httpx.Client (pinned SDK version)
+    session = dashboard._session  # the SDK's RestSession (pinned SDK version)
+    client = session._client  # its httpx.Client
     client.event_hooks = {**client.event_hooks,
                           "request": [*client.event_hooks.get("request", []),
                                       lambda _request: limiter.acquire()]}
+    send = session._send_request
+    session._send_request = lambda method, url, **kw: send(method, absolute_link(url, base_url),
+                                                           **kw)
     return dashboard
+
+
+def absolute_link(url: str, base_url: str) -> str:
+    """Undo the SDK's prefixing of an absolute pagination link to a non-meraki.com host.
+
+    The Dashboard answers with absolute `Link` URLs (`https://n123.meraki.com/api/v1/...`);
+    the SDK keeps those only for meraki.com hosts and prefixes anything else with
+    `base_url`, which breaks pages from a Dashboard elsewhere (a proxy, the lab). Only a
+    link to the configured host itself is taken back.
+    """
+    if not url.startswith(base_url):
+        return url
+    rest = url[len(base_url):]
+    origin = base_url.split("/api/", 1)[0]
+    if rest.startswith(("http://", "https://")) and rest.startswith(origin + "/"):
+        return rest
+    return url
 
 
 def translate(target: str, exc: Exception) -> TargetError:

@@ -17,12 +17,15 @@ CREATE TABLE IF NOT EXISTS ps_endpoints (
   rewrite_contact VARCHAR(5) CHECK (rewrite_contact IN ('0','1','off','on','false','true','no','yes')),
   rtp_symmetric VARCHAR(5) CHECK (rtp_symmetric IN ('0','1','off','on','false','true','no','yes')),
   callerid VARCHAR(40),
-  accountcode VARCHAR(80)
+  callerid_tag VARCHAR(40),
+  accountcode VARCHAR(80),
+  set_var TEXT
 );
 CREATE TABLE IF NOT EXISTS ps_aors (
   id VARCHAR(255) NOT NULL UNIQUE,
   contact VARCHAR(255),
   mailboxes VARCHAR(80),
+  voicemail_extension VARCHAR(40),
   max_contacts INTEGER,
   remove_existing VARCHAR(5) CHECK (remove_existing IN ('0','1','off','on','false','true','no','yes'))
 );

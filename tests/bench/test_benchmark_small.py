@@ -70,3 +70,12 @@ def test_exit_codes_follow_the_plan(result: dict[str, Any]) -> None:
     codes = {s["name"]: s["exit_code"] for s in result["steps"]}
     assert codes["full plan (cold)"] == 2 and codes["no-change plan"] == 0
     assert codes["scoped plan (1 occ.)"] == 2 and codes["apply one space move"] == 0
+
+
+def test_console_build_writes_a_page_per_site_and_occupier(result: dict[str, Any]) -> None:
+    step = steps(result)["console build"]
+    sizes = result["sizes"]
+    assert step["exit_code"] == 0
+    # estate, status and search, plus one page per site and per occupier
+    assert step["extra"]["pages"] == 3 + sizes["sites"] + sizes["occupiers"]
+    assert 0 < step["extra"]["estate_page_bytes"] < step["extra"]["total_bytes"]

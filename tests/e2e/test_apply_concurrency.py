@@ -48,13 +48,20 @@ def records(le: LabEstate) -> list[dict[str, Any]]:
 
 
 def wait_for(cond: Callable[[], bool], proc: subprocess.Popen[str]) -> None:
+    """Until cond(); the process's output is read meanwhile, or a plan longer than the pipe's
+    buffer would block the apply on its own print."""
+    assert proc.stdout is not None
+    seen = b""
     end = time.monotonic() + DEADLINE
     while not cond():
         if proc.poll() is not None:
-            pytest.fail(f"the first apply ended early: {proc.stdout.read() if proc.stdout else ''}")
+            rest = proc.stdout.read()
+            pytest.fail(f"the first apply ended early: {seen.decode(errors='replace')}{rest}")
         if time.monotonic() > end:
             pytest.fail("timed out waiting for the first apply")
-        time.sleep(0.01)
+        ready, _, _ = select.select([proc.stdout], [], [], 0.01)
+        if ready:
+            seen += os.read(proc.stdout.fileno(), 65536)
 
 
 def lock_held(le: LabEstate, site: str) -> bool:

@@ -25,7 +25,8 @@ def test_lab_up_serves_the_ios_switch_of_the_estate(
         ep = YAML(typ="safe").load((lab / "endpoints.yaml").read_text())["targets"]
         creds = YAML(typ="safe").load((lab / "credentials.yaml").read_text())
         acc = ep["man1/acc-1a"]
-        assert set(acc) == {"host", "port", "transport"} and acc["transport"] == "ssh"
+        assert set(acc) == {"host", "port", "transport", "fast_cli", "delay_factor"}
+        assert acc["transport"] == "ssh" and (acc["fast_cli"], acc["delay_factor"]) == (True, 0.1)
         status = cli("lab", "status", "--repo", estate_dir)
         assert status.exit_code == 0 and "man1/acc-1a" in status.output
         cred = creds["man1-net"]

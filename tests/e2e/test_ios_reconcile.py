@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from reconciler.switching.view import inspect_view
 from reconciler.targets.ios_parse import parse_running_config
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def apply(lab: LabEstate, at: str, *extra: str) -> Any:
 
 
 def ports(lab: LabEstate) -> dict[str, Any]:
-    return dict(parse_running_config(lab.ios(SW).running_config())["ports"])
+    return dict(inspect_view(parse_running_config(lab.ios(SW).running_config()))["ports"])
 
 
 def block(config: str, iface: str) -> list[str]:

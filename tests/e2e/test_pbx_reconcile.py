@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.lab
 
-ACME, NW = "lon1.acme", "man1.northwind-legal"
+ACME, NW = "lon1.acme", "man1.northwind-legal"  # voicemail contexts
+OCC = "lon1.occupiers"
 
 
 def rows(lab_estate: LabEstate, sql: str) -> list[tuple[Any, ...]]:
@@ -42,14 +43,16 @@ def test_plan_apply_converge_and_phones_provisioned(lab_estate: LabEstate) -> No
     assert "INSERT INTO ps_auths" in text and "'***'" in text
 
     assert lab_estate.cli("apply", "--yes").exit_code == 0
-    eps = rows(lab_estate, "SELECT id, context FROM ps_endpoints ORDER BY id")
-    assert eps == [("441614960011", NW), ("441614960012", NW), ("442079460121", ACME),
-                   ("442079460122", ACME)]
+    eps = rows(lab_estate, "SELECT id, context, accountcode FROM ps_endpoints ORDER BY id")
+    assert eps == [("441614960011", "man1.phones", "northwind-legal"),
+                   ("441614960012", "man1.phones", "northwind-legal"),
+                   ("442079460121", "lon1.phones", "acme"),
+                   ("442079460122", "lon1.phones", "acme")]
     dids = rows(lab_estate, "SELECT context, exten, appdata FROM extensions WHERE app = 'Goto' "
                             "AND context LIKE '%did_in' ORDER BY exten")
-    assert ("man1.did_in", "+441614960010", f"{NW},main,1") in dids
+    assert ("man1.did_in", "+441614960010", "man1.occupiers,northwind-legal.main,1") in dids
     # Unassigned numbers (Acme 2, Northwind 4) ring the occupier's main number.
-    assert ("lon1.did_in", "+442079460101", f"{ACME},main,1") in dids
+    assert ("lon1.did_in", "+442079460101", f"{OCC},acme.main,1") in dids
     assert len(dids) == 12
     # Every SIP password went to its user, and only there.
     outbox = lab_estate.root / "outbox"
@@ -91,15 +94,18 @@ def test_released_number_and_phone_remove_only_their_rows(lab_estate: LabEstate)
     assert rc == 2
     assert pbx_changes(plan) == {
         ("delete", "pbx_endpoint", "442079460121"), ("delete", "pbx_did", "+442079460121"),
-        ("delete", "pbx_extension", f"{ACME}/2121"), ("delete", "pbx_voicemail", f"{ACME}/2121"),
-        ("delete", "handset", "805ec0123456"),
-        # The hunt group of the main number now rings Raj alone.
-        ("update", "pbx_main_number", f"{ACME}/main-in")}
+        ("delete", "pbx_extension", f"{OCC}/acme.2121"),
+        ("delete", "pbx_voicemail", f"{ACME}/2121"), ("delete", "handset", "805ec0123456"),
+        # The hunt group of the main number now rings Raj alone; Jane was Acme's only admin
+        # with a phone, so nobody reaches the main number's box by phone any more.
+        ("update", "pbx_main_number", f"{OCC}/acme.main-in"),
+        ("delete", "pbx_policy", f"{OCC}/acme.*98")}
     assert lab_estate.cli("apply", "--yes").exit_code == 0
     after = set(rows(lab_estate, "SELECT context, exten, priority, app, appdata FROM extensions"))
-    assert {r[:2] for r in before - after} == {("lon1.did_in", "+442079460121"),
-                                               (ACME, "2121"), (ACME, "main-in")}
-    assert (ACME, "main-in", 1, "Dial", "PJSIP/442079460122,25") in after
+    assert {r[:2] for r in before - after} == {
+        ("lon1.did_in", "+442079460121"), (OCC, "acme.2121"), (OCC, "acme.main-in"),
+        (OCC, "acme.*98")}
+    assert (OCC, "acme.main-in", 1, "Dial", "PJSIP/442079460122,25") in after
     assert ("lon1-reception", "2000", 1, "Dial", "PJSIP/desk") in after
     assert ("442079460100", "ops") in rows(lab_estate, "SELECT id, context FROM ps_endpoints")
     assert not (lab_estate.root / ".lab" / "provisioning" / "lon1" / "805ec0123456.cfg").exists()
@@ -114,8 +120,14 @@ def test_contract_end_with_deprovision_removes_the_occupier_from_the_pbx(
     gone = pbx_changes(plan)
     assert gone and all(op == "delete" for op, _k, _key in gone)
     assert lab_estate.cli("apply", "--yes", "--at", "2027-02-01").exit_code == 0
-    left = rows(lab_estate, "SELECT DISTINCT context FROM extensions ORDER BY 1")
-    assert left == [("man1.did_in",), (NW,)]
+    left = rows(lab_estate, "SELECT DISTINCT context, substr(exten, 1, 5) FROM extensions "
+                            "WHERE context LIKE '%.occupiers' OR context LIKE '%.did_in' "
+                            "ORDER BY 1, 2")
+    assert {c for c, _e in left} == {"man1.did_in", "man1.occupiers"}
+    assert not any(e.startswith("acme.") for _c, e in left)
+    # The site's own rows stay: the next occupier's phones need them.
+    assert rows(lab_estate, "SELECT count(*) FROM extensions WHERE context = 'lon1.phones'") \
+        != [(0,)]
 
 
 def test_a_pbx_refusal_rolls_back_the_whole_run(lab_estate: LabEstate) -> None:

@@ -20,6 +20,33 @@ from tests.conftest import copy_estate
 
 AT = dt.date(2026, 11, 26)
 
+# A pull request's new occupier at man1, moving in on the day kestrel-labs (already in
+# the estate) moves into 1.03: every service, so a plan of it shows every kind.
+ZEPHYR_DAY = dt.date(2027, 2, 1)
+ZEPHYR_MAN1 = """\
+# Zephyr Design: onboarded by a pull request, moves into 1.04 in February.
+id: zephyr
+name: Zephyr Design Ltd
+contracts:
+  - site: man1
+    start: 2027-02-01
+    occupancies:
+      - {space: "1.04", move_in: 2027-02-01}
+    services:
+      internet: {bandwidth_mbps: 100}
+      voice: {lines: 1}
+      wifi_secure: true
+    network: {vlan: 103, subnet: 172.17.3.0/24}
+    main_number: "+441614960020"
+    numbers:
+      - {number: "+441614960021", extension: 3021, user: ana@zephyr.example, label: Ana Lima}
+users:
+  - {email: ana@zephyr.example, name: Ana Lima, role: admin, wifi_secure: true}
+devices:
+  - {name: printer-z1, mac: "00:1b:a9:5c:30:01", site: man1, kind: printer,
+     reservation: 172.17.3.10}
+"""
+
 
 class EstateGit:
     """A git repository holding a copy of the example estate."""

@@ -141,3 +141,25 @@ def test_offboarding_check_needs_the_history_of_the_file(
     assert later.refusals
     outside = check_offboarding(plan, estate, None, at)
     assert outside.refusals == [] and len(outside.notes) == 3
+
+
+def test_reports_never_carry_a_write_only_value() -> None:
+    """A key made by hand on the Wi-Fi controller is drift; its passphrase is not printed."""
+    from reconciler.engine.plan import Plan, TargetPlan
+    from reconciler.engine.resources import Change, TargetSpec
+    from reconciler.gitops.drift_render import render_drift_markdown, render_drift_text
+    from reconciler.targets import TARGETS
+
+    key = "Sup3r-s3cret-passphrase"
+    stray = Change("delete", "lon1/wifi", "wifi_psk", "rcl-acme.kit.v1",
+                   {"name": "rcl-acme.kit.v1", "passphrase": key, "policy": "rcl-acme"}, None,
+                   "acme")
+    spec = TargetSpec("lon1/wifi", "meraki", "lon1", {}, {}, None)
+    plan = Plan(dt.date(2026, 11, 26), [TargetPlan(spec, [stray])])
+    report = classify(plan, lambda site, kind: "report", {}, 0,
+                      lambda tid: TARGETS["meraki"].write_only)
+    text = json.dumps(report.to_json()) + render_drift_text(report) + \
+        render_drift_markdown(report)
+    assert key not in text and "passphrase" in text and "rcl-acme.kit.v1" in text
+    fix = correction_plan(plan, report)  # the plan itself keeps what an apply needs
+    assert fix.targets[0].changes == [] and plan.targets[0].changes[0].before["passphrase"] == key

@@ -14,6 +14,7 @@ from ntc_templates.parse import parse_output
 from reconciler.lab.ios_cli import IosDevice, Session
 from reconciler.lab.ios_config import parse_config
 from reconciler.lab.ios_server import IosDeviceSpec, IosLab
+from reconciler.switching.view import inspect_view
 from reconciler.targets.ios import IOS_ERROR
 from reconciler.targets.ios_parse import parse_running_config
 from tests.conftest import realdata
@@ -121,7 +122,7 @@ def test_long_trunk_lists_wrap_like_ios(connect: Connect, lab: IosLab) -> None:
                or "add 461" in ln or "add 982" in ln]
     assert len(wrapped) == 3
     assert "\n".join(wrapped) + "\n" in cfg  # the same three lines, broken at the same VLANs
-    port = parse_running_config(cfg)["ports"]["GigabitEthernet1/1/1"]
+    port = inspect_view(parse_running_config(cfg))["ports"]["GigabitEthernet1/1/1"]
     assert port["allowed_vlans"][-1] == 993 and len(port["allowed_vlans"]) == 36
 
 
@@ -225,4 +226,5 @@ def test_one_lab_serves_many_switches_each_with_its_own_state() -> None:
         assert "only-here" not in lab.device("site/sw2").running_config()
         assert lab.endpoints()["site/sw0"] == {"host": "127.0.0.1",
                                                "port": lab.address("site/sw0")[1],
-                                               "transport": "ssh"}
+                                               "transport": "ssh", "fast_cli": True,
+                                               "delay_factor": 0.1}

@@ -11,12 +11,14 @@ import httpx
 import meraki
 import pytest
 
+from reconciler.lab.meraki_clients import DAY, MAX_TIMESPAN
 from reconciler.lab.meraki_schema import shapes
 from reconciler.lab.meraki_server import MerakiLab
-from reconciler.targets.meraki_client import CALLER
+from reconciler.targets.meraki_client import CALLER, OrgRateLimiter, connect
 from tests.conftest import realdata
 
 KEY = "lab-key-0123456789"
+MAX = MAX_TIMESPAN
 NET = "L_100"
 
 
@@ -121,20 +123,68 @@ def test_over_the_rate_the_answer_is_429_with_retry_after(lab: MerakiLab) -> Non
     assert [r.org for r in lab.requests()] == ["549236"] * 5
 
 
-def test_pagination_links_are_relative_so_the_sdk_follows_them(lab: MerakiLab) -> None:
+def test_pagination_links_are_absolute_and_the_products_sdk_follows_them(lab: MerakiLab) -> None:
     d = sdk(lab)
     pid = lab.dashboard.list_policies(NET)[0]["groupPolicyId"]
     macs = [f"00:1b:a9:00:00:0{i}" for i in range(7)]
     d.networks.provisionNetworkClients(NET, clients=[{"mac": m, "name": f"dev{i}"}
                                                      for i, m in enumerate(macs)],
                                        devicePolicy="Group policy", groupPolicyId=pid)
+    with httpx.Client(headers={"Authorization": f"Bearer {KEY}"}) as c:
+        first = c.get(f"{lab.base_url}/networks/{NET}/policies/byClient",
+                      params={"perPage": 3, "timespan": 3600})
+        links = first.links
+        assert set(links) == {"first", "next", "last"}  # no prev on the first page
+        assert all(v["url"].startswith(lab.base_url + f"/networks/{NET}/policies/byClient?")
+                   for v in links.values())
+        assert "timespan=3600" in links["next"]["url"]  # the window is carried along
+        second = c.get(links["next"]["url"])
+        assert set(second.links) == {"first", "prev", "next", "last"}
+        back = c.get(second.links["prev"]["url"]).json()
+        assert back == first.json()
+        last = c.get(links["last"]["url"])
+        assert len(last.json()) == 3 and "next" not in last.links
+    # The official SDK keeps absolute links only for meraki.com hosts; the product's
+    # set-up of it follows them to any Dashboard host.
+    product = connect(KEY, lab.base_url, OrgRateLimiter(1000), timeout=5, max_retries=2,
+                      retry_wait=1)
     lab.clear_log()
-    got = d.networks.getNetworkPoliciesByClient(NET, perPage=3, total_pages="all")
+    got = product.networks.getNetworkPoliciesByClient(NET, perPage=3, total_pages="all")
     assert sorted(c["name"] for c in got) == [f"dev{i}" for i in range(7)]
     assert len(lab.requests()) == 3
-    assert d.networks.getNetworkClient(NET, got[0]["clientId"])["mac"] in macs
-    d.networks.updateNetworkClientPolicy(NET, macs[0], devicePolicy="Normal")
-    assert len(d.networks.getNetworkPoliciesByClient(NET, perPage=3, total_pages="all")) == 6
+    assert product.networks.getNetworkClient(NET, got[0]["clientId"])["mac"] in macs
+    product.networks.updateNetworkClientPolicy(NET, macs[0], devicePolicy="Normal")
+    assert len(product.networks.getNetworkPoliciesByClient(NET, perPage=3,
+                                                           total_pages="all")) == 6
+    product._session.close()
+
+
+def test_client_lists_hold_only_the_documented_time_window(lab: MerakiLab) -> None:
+    """Default window one day, at most 31; a client's own policy answers whatever its age."""
+    d = sdk(lab)
+    pid = lab.dashboard.list_policies(NET)[0]["groupPolicyId"]
+    d.networks.provisionNetworkClients(NET, clients=[{"mac": "00:1b:a9:00:00:01",
+                                                      "name": "printer"}],
+                                       devicePolicy="Group policy", groupPolicyId=pid)
+    assert len(d.networks.getNetworkPoliciesByClient(NET)) == 1
+    lab.dashboard.clock.advance(2 * DAY)
+    assert d.networks.getNetworkPoliciesByClient(NET) == []  # the default window: one day
+    assert len(d.networks.getNetworkPoliciesByClient(NET, timespan=MAX)) == 1
+    assert len(d.networks.getNetworkClients(NET, timespan=MAX)) == 1
+    lab.dashboard.clock.advance(58 * DAY)
+    assert d.networks.getNetworkPoliciesByClient(NET, timespan=MAX) == []
+    assert d.networks.getNetworkClients(NET, timespan=MAX) == []
+    policy = d.networks.getNetworkClientPolicy(NET, "00:1b:a9:00:00:01")
+    assert (policy["devicePolicy"], policy["groupPolicyId"]) == ("Group policy", pid)
+    lab.dashboard.seen(NET, "00:1b:a9:00:00:01")  # back on the network
+    assert len(d.networks.getNetworkPoliciesByClient(NET)) == 1
+    for query, error in (({"timespan": MAX + 1}, "'timespan' must be greater than 0 and less "
+                                                 "than or equal to 2678400 seconds (31 days)"),
+                         ({"t0": 0}, "'t0' must be within the last 31 days"),
+                         ({"perPage": 2}, "'perPage' must be an integer between 3 and 1000")):
+        assert rejected(d.networks.getNetworkPoliciesByClient, NET, **query) == (400, [error])
+    assert rejected(d.networks.getNetworkClients, NET, timespan=MAX + 1)[0] == 400
+    assert rejected(d.networks.getNetworkClientPolicy, NET, "00:1b:a9:99:99:99")[0] == 404
 
 
 def test_faults_server_errors_latency_and_refused_requests(lab: MerakiLab) -> None:
@@ -173,13 +223,14 @@ def test_responses_have_the_real_fields(lab: MerakiLab) -> None:
     assert set(d.networks.getNetworkGroupPolicies(NET)[0]) == fields("getNetworkGroupPolicies")
     k = d.wireless.createNetworkWirelessSsidIdentityPsk(NET, 2, name="k",
                                                          groupPolicyId=p["groupPolicyId"])
-    assert set(k) == fields("createNetworkWirelessSsidIdentityPsk")
     listed = d.wireless.getNetworkWirelessSsidIdentityPsks(NET, 2)[0]
     assert set(listed) == fields("getNetworkWirelessSsidIdentityPsks")
+    # The created key has every field the list returns (the v1.42 example shows fewer).
+    assert fields("createNetworkWirelessSsidIdentityPsk") <= set(k) == set(listed)
     assert fields("getNetworkWirelessSsid") <= set(d.wireless.getNetworkWirelessSsid(NET, 2))
     prov = d.networks.provisionNetworkClients(NET, clients=[{"mac": "00:11:22:33:44:55"}],
                                               devicePolicy="Group policy",
                                               groupPolicyId=p["groupPolicyId"])
     assert set(prov) == fields("provisionNetworkClients")
-    assert set(d.networks.getNetworkClientPolicy(NET, "00:11:22:33:44:55")) == \
-        fields("getNetworkClientPolicy")
+    assert fields("getNetworkClientPolicy") <= set(
+        d.networks.getNetworkClientPolicy(NET, "00:11:22:33:44:55"))

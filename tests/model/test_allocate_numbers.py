@@ -195,3 +195,26 @@ def test_a_voice_service_needs_number_ranges_at_its_site(tmp_path: Path,
     assert res.exit_code == 1
     assert re.search(r"occupiers/aa.yaml:8:7: \[number-range\] site s1 has no number ranges",
                      res.output), res.output
+
+
+@pytest.mark.parametrize("today", ["2026-11-26", "2027-01-20", "2031-06-01"])
+def test_numbers_allocated_on_any_day_pass_validation(
+        tmp_path: Path, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch,
+        today: str) -> None:
+    """A contract running since 2026 that adds voice years later must not get numbers another
+    occupier held while both contracts ran (acme's, ended 2027-01-04): validation judges the
+    whole contract, and so must allocation, whatever the day."""
+    from tests.conftest import copy_estate
+
+    repo = copy_estate(tmp_path / "estate")
+    path = repo / "occupiers" / "harbour-coffee.yaml"
+    path.write_text(path.read_text().replace(
+        "      internet: {bandwidth_mbps: 50}\n",
+        "      internet: {bandwidth_mbps: 50}\n      voice: {lines: 2}\n"))
+    monkeypatch.setenv("RECONCILER_TODAY", today)
+    assert cli("allocate", "--repo", repo).exit_code == 0
+    res = cli("validate", "--repo", repo)
+    assert res.exit_code == 0, res.output
+    held_by_acme = {"+442079460101", "+442079460102", "+442079460120", "+442079460121",
+                    "+442079460122"}
+    assert not held_by_acme & set(re.findall(r'"(\+\d+)"', path.read_text()))

@@ -25,6 +25,26 @@ def line_of(path: Path, needle: str, nth: int = 1) -> int:
     raise AssertionError(f"{needle!r} not in {path}")
 
 
+ACME_MAIN = """\
+    main_number:
+      number: "+442079460120"
+      in_hours: {to: hunt_group, ring_seconds: 25}
+      out_of_hours: {to: voicemail}
+      if_unanswered: {to: forward, forward: "+447700900123"}
+"""
+ACME_LINES = """\
+    numbers:
+      - number: "+442079460121"
+        extension: 2121
+        user: jane@acme.example
+        label: Jane Okafor
+        handset: {mac: "80:5e:c0:12:34:56", model: yealink-t54w}
+      - number: "+442079460122"
+        extension: 2122
+        user: raj@acme.example
+        label: Raj Patel
+"""
+
 # (id, file, old text, new text, rule, text on the reported line)
 CASES = [
     ("site-missing", "occupiers/kestrel-labs.yaml", "site: man1", "site: bri1", "site-exists",
@@ -94,6 +114,23 @@ CASES = [
      "switches:"),
     ("file-name-mismatch", "occupiers/harbour-coffee.yaml", "id: harbour-coffee",
      "id: harbour-tea", "file-name", "id: harbour-tea"),
+    # Outbound calling: a forward is an outside call the contract must allow.
+    ("forward-to-barred-class", "occupiers/acme.yaml",
+     'if_unanswered: {to: forward, forward: "+447700900123"}',
+     'if_unanswered: {to: forward, forward: "+12125550123"}', "call-barring", "+12125550123"),
+    ("number-forward-to-premium", "occupiers/acme.yaml", "        label: Raj Patel\n",
+     '        label: Raj Patel\n        features: {forward: "+449011234567"}\n',
+     "call-barring", "+449011234567"),
+    ("caller-id-main-without-main", "occupiers/acme.yaml", ACME_MAIN + ACME_LINES,
+     ACME_LINES + "        features: {caller_id: main}\n", "caller-id", "caller_id: main"),
+    ("call-class-unknown", "occupiers/acme.yaml", "voice: {lines: 4, tariff: standard}",
+     "voice: {lines: 4, tariff: standard, allow: [national, satellite]}", "schema", "satellite"),
+    ("emergency-caller-id-missing", "sites/lon1.yaml",
+     ', phone: "+442079460100", hours', ", hours", "emergency-caller-id", "pbx:"),
+    ("dialling-plan-unknown", "sites/lon1.yaml", "provisioning_dir: provisioning/lon1}",
+     "provisioning_dir: provisioning/lon1, dialling: xx}", "schema", "dialling: xx"),
+    ("number-format-unknown", "sites/lon1.yaml", "provisioning_dir: provisioning/lon1}",
+     "provisioning_dir: provisioning/lon1, number_format: e.164}", "schema", "e.164"),
     # Schema guards: values that would reach a device command or a file name.
     ("id-with-newline-injection", "occupiers/harbour-coffee.yaml", "id: harbour-coffee",
      'id: "harbour-coffee\\nshutdown"', "schema", "id:"),

@@ -21,14 +21,20 @@ AT = dt.date(2026, 12, 15)
 
 @contextmanager
 def lab_switch_env(tmp_path: Path, kind: str, target: str, endpoint_keys: tuple[str, ...],
-                   fault: Callable[[Any], None]) -> Iterator[ContractEnv]:
-    """Only `target` of the lab component `kind` runs; `fault(device)` arms a failure."""
+                   fault: Callable[[Any], None], *, at: dt.date = AT,
+                   edit: Callable[[Path], None] | None = None) -> Iterator[ContractEnv]:
+    """Only `target` of the lab component `kind` runs; `fault(device)` arms a failure.
+
+    `edit(root)` changes the copied estate first (another platform, model or site option).
+    """
     root = copy_estate(tmp_path / "estate")
+    if edit is not None:
+        edit(root)
     estate = load_estate(root)
     plan = build_lab(estate, tmp_path)
     comps = [{**c, "devices": [d for d in c["devices"] if d["name"] == target]}
              for c in plan.components if c["kind"] == kind]
-    desired = compile_estate(estate, AT)
+    desired = compile_estate(estate, at)
     with Lab({"components": comps}, tmp_path) as lab:
         device = lab.handle(kind).device(target)
         spec = desired.targets[target].with_settings(**{

@@ -25,7 +25,8 @@ from tests.targets.asterisk_env import (
 )
 from tests.targets.contract import ContractEnv, TargetContract
 
-ACME = "lon1.acme"
+ACME = "lon1.acme"  # Acme's voicemail context
+PHONES, OCC = "lon1.phones", "lon1.occupiers"
 JANE, RAJ, MAIN = "442079460121", "442079460122", "+442079460120"
 
 
@@ -36,24 +37,6 @@ def _outbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _plan(target: AsteriskTarget, desired: list[Any]) -> list[Any]:
     return order_changes(diff(target.read(), desired, target.write_only), target.kind_order)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request: Any, tmp_path: Path) -> Iterator[tuple[dict[str, Any], Any]]:
-    """(settings, query) for an empty realtime database with Asterisk's schema."""
-    if request.param == "sqlite":
-        db = sqlite_db(tmp_path / "asterisk.sqlite")
-        yield {"path": str(db)}, sqlite_query(db)
-    else:
-        import psycopg
-
-        server = request.getfixturevalue("postgres")
-        dsn = postgres_db(server)
-
-        def q(sql: str) -> list[tuple[Any, ...]]:
-            with psycopg.connect(dsn) as conn:
-                return [tuple(r) for r in conn.execute(sql).fetchall()]  # type: ignore[arg-type]
-        yield {"dsn": dsn}, q
 
 
 def test_apply_writes_coherent_endpoints_routes_and_business_hours(
@@ -72,30 +55,44 @@ def test_apply_writes_coherent_endpoints_routes_and_business_hours(
         assert _plan(target, want) == []  # the second plan is empty
     rows = snapshot(query)
     eps = {r[0]: r for r in rows["ps_endpoints"]}
-    # Each assigned number: endpoint in the occupier's context, its aor and auth, a DID route.
+    # Each assigned number: an endpoint in the site's phones context with the occupier's key
+    # as accountcode, its aor (the only place of `mailboxes`: MWI by subscription) and auth,
+    # a DID row, and the extension among the occupier's rows.
     for ep, ext, name in ((JANE, 2121, "Jane Okafor"), (RAJ, 2122, "Raj Patel")):
         _id, ctx, cid, mailboxes, account, aors, auth = eps[ep]
-        assert (ctx, account, aors, auth) == (ACME, "acme", ep, ep)
-        assert cid == f'"{name}" <+{ep}>' and mailboxes == f"{ext}@{ACME}"
+        assert (ctx, account, aors, auth, mailboxes) == (PHONES, "acme", ep, ep, None)
+        assert cid == f'"{name}" <+{ep}>'
         assert (ep, 2, f"{ext}@{ACME}") in rows["ps_aors"]
         assert any(a[0] == ep and a[1] == "userpass" and a[2] == ep and len(a[3]) >= 20
                    for a in rows["ps_auths"])
-        assert ("lon1.did_in", f"+{ep}", 1, "Goto", f"{ACME},{ext},1") in rows["extensions"]
-        assert (ACME, str(ext), 1, "Dial", f"PJSIP/{ep},20") in rows["extensions"]
+        assert ("lon1.did_in", f"+{ep}", 1, "Set", "CHANNEL(accountcode)=acme") \
+            in rows["extensions"]
+        assert ("lon1.did_in", f"+{ep}", 2, "Goto", f"{OCC},acme.{ext},1") in rows["extensions"]
+        assert (OCC, f"acme.{ext}", 1, "Dial", f"PJSIP/{ep},20") in rows["extensions"]
+        assert (OCC, f"acme.{ext}", 2, "VoiceMail", f"{ext}@{ACME},u") in rows["extensions"]
     # Unassigned numbers get no endpoint; nothing of Kestrel (starts 2027) or other sites.
     assert set(eps) == {JANE, RAJ}
     assert all(r[0].startswith("lon1.") for r in rows["extensions"])
-    # Main number: DID -> main, by business hours, then "if unanswered" (a forward here).
+    # Main number: DID -> main, by business hours, then "if unanswered" (a forward here,
+    # through the trunk with Acme's accountcode on the leg that costs).
     dial = {(r[0], r[1], r[2]): (r[3], r[4]) for r in rows["extensions"]}
-    assert dial[("lon1.did_in", MAIN, 1)] == ("Goto", f"{ACME},main,1")
-    assert dial[(ACME, "main", 1)] == (
-        "GotoIfTime", "08:30-18:00,mon&tue&wed&thu&fri,*,*,Europe/London?main-in,1:main-out,1")
-    assert dial[(ACME, "main-in", 1)] == ("Dial", f"PJSIP/{JANE}&PJSIP/{RAJ},25")
-    assert dial[(ACME, "main-in", 2)] == ("Goto", "main-na,1")
-    assert dial[(ACME, "main-out", 1)] == ("VoiceMail", f"{MAIN[1:]}@{ACME},u")
-    assert dial[(ACME, "main-na", 1)] == ("Dial", "PJSIP/+447700900123@trunk,20")
+    assert dial[("lon1.did_in", MAIN, 2)] == ("Goto", f"{OCC},acme.main,1")
+    assert dial[(OCC, "acme.main", 1)] == (
+        "GotoIfTime", "08:30-18:00,mon&tue&wed&thu&fri,*,*,Europe/London"
+                      "?acme.main-in,1:acme.main-out,1")
+    assert dial[(OCC, "acme.main-in", 1)] == ("Dial", f"PJSIP/{JANE}&PJSIP/{RAJ},25")
+    assert dial[(OCC, "acme.main-in", 2)] == ("Goto", "acme.main-na,1")
+    assert dial[(OCC, "acme.main-out", 1)] == ("VoiceMail", f"{MAIN[1:]}@{ACME},u")
+    assert dial[(OCC, "acme.main-na", 1)] == ("Set", "CHANNEL(accountcode)=acme")
+    assert dial[(OCC, "acme.main-na", 2)] == ("Dial", "PJSIP/+447700900123@trunk,20")
+    # Outside calls: national and mobile for Acme (the default), every other class refused.
+    assert dial[(OCC, "acme.out", 1)] == (
+        "Return", '${IF($["${ARG1}" = "mobile" | "${ARG1}" = "national"]?allow:deny)}')
     boxes = {(r[0], r[1]): r for r in rows["voicemail"]}
     assert set(boxes) == {(ACME, "2121"), (ACME, "2122"), (ACME, MAIN[1:])}
+    # The main number's box is mailed to Acme's admin (Jane); every box has the site's zone.
+    assert boxes[(ACME, MAIN[1:])][4] == "jane@acme.example"
+    assert {r[0] for r in query("SELECT tz FROM voicemail")} == {"lon1"}
     # Secrets went to the outbox, one SIP password per endpoint, matching the database.
     sent = mails(tmp_path / "outbox")
     sip = [m for m in sent if "SIP account" in m]
@@ -139,11 +136,12 @@ def test_removed_number_deletes_only_its_rows_and_scope_is_kept(
         before = snapshot(query)
         assert _plan(target, want) == []
         # Raj's number is released: only his rows go.
-        gone = [r for r in want if r.key not in (RAJ, "+" + RAJ, f"{ACME}/2122")]
+        gone = [r for r in want if r.key not in (RAJ, "+" + RAJ, f"{ACME}/2122",
+                                                 f"{OCC}/acme.2122")]
         changes = _plan(target, gone)
         assert {(c.op, c.kind, c.key) for c in changes} == {
             ("delete", "pbx_endpoint", RAJ), ("delete", "pbx_did", "+" + RAJ),
-            ("delete", "pbx_extension", f"{ACME}/2122"),
+            ("delete", "pbx_extension", f"{OCC}/acme.2122"),
             ("delete", "pbx_voicemail", f"{ACME}/2122")}
         target.apply(changes)
         after = snapshot(query)
@@ -153,7 +151,7 @@ def test_removed_number_deletes_only_its_rows_and_scope_is_kept(
     assert [r[0] for r in removed["ps_aors"]] == [RAJ] and [r[0] for r in removed["ps_auths"]] \
         == [RAJ]
     assert {(r[0], r[1]) for r in removed["extensions"]} == {("lon1.did_in", "+" + RAJ),
-                                                             (ACME, "2122")}
+                                                             (OCC, "acme.2122")}
     assert [(r[0], r[1]) for r in removed["voicemail"]] == [(ACME, "2122")]
     assert all(not v for v in added.values())
     assert ("lon1.did_in", "+442079460100", 1, "Goto", "lon1-reception,2000,1") \
@@ -219,7 +217,7 @@ def test_fault_mid_transaction_leaves_the_database_unchanged(tmp_path: Path) -> 
     spec = spec_for(desired, "lon1", tmp_path, path=str(db))
     query = sqlite_query(db)
     with sqlite3.connect(db) as conn:
-        conn.execute("CREATE TRIGGER fault BEFORE INSERT ON extensions WHEN NEW.exten = 'main-na' "
+        conn.execute("CREATE TRIGGER fault BEFORE INSERT ON extensions WHEN NEW.exten = 'acme.main-na' "
                      "BEGIN SELECT RAISE(ABORT, 'injected fault'); END")
     conn.close()
     before = snapshot(query)

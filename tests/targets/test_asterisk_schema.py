@@ -57,7 +57,7 @@ def test_lab_ddl_columns_exist_in_asterisks_schema_with_the_same_sizes(ddl: str)
 @pytest.mark.parametrize("model", ["yealink-t54w", "polycom-vvx450", "snom-d785"])
 def test_each_vendor_file_renders_and_reads_back(tmp_path: Path, model: str) -> None:
     attrs = {"model": model, "endpoint": "442079460121", "label": 'Jane "JJ" <O>kafor-Smith',
-             "extension": 2121}
+             "extension": 2121, "voicemail": "*97", "credential_version": 3}
     text = handsets.render_file("805ec0123456", attrs, "s3cr&t<pw>", "pbx.lon1", "Europe/London")
     name = handsets.file_name("805ec0123456", model)
     handsets.write_files(handsets.Folder(tmp_path), {name: text})

@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 
-from reconciler.targets.eos_parse import (
-    SwitchConfig,
-    parse_blocks,
-    parse_running_config,
-    to_inspect_json,
-)
+from reconciler.errors import ParseError
+from reconciler.switching.state import SwitchState
+from reconciler.switching.view import inspect_view as to_inspect_json
+from reconciler.targets.eos_parse import parse_running_config
+from reconciler.targets.eos_syntax import parse_blocks
 
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 EOS = REALDATA / "arista_eos"
@@ -31,7 +30,7 @@ def eos() -> Path:
     return EOS
 
 
-def _parse_file(eos: Path, rel: str) -> SwitchConfig:
+def _parse_file(eos: Path, rel: str) -> SwitchState:
     return parse_running_config((eos / rel).read_text())
 
 
@@ -60,7 +59,7 @@ def test_avd_l2ls_leaf1_inspect_json(eos: Path) -> None:
             "Ethernet48": _port("other", None, "MLAG_LEAF2_Ethernet48"),
             "Management0": _port("routed", None, "OOB_MANAGEMENT"),
         },
-        "svis": {"4094": {"address": "192.168.0.0/31"}},
+        "svis": {"4094": {"address": "192.168.0.0/31", "helpers": []}},
     }
     # The inspect command prints it: it must be plain JSON.
     assert json.loads(json.dumps(to_inspect_json(cfg))) == to_inspect_json(cfg)
@@ -125,8 +124,8 @@ def test_avd_campus_leaf1a(eos: Path) -> None:
         51, 53, 53]
     assert out["ports"]["Management0"] == _port("routed", None, "OOB_MANAGEMENT")
     assert cfg.ports["Management0"].address == "172.16.100.103/24"
-    assert out["svis"] == {"10": {"address": "10.10.10.6/24"},
-                           "4094": {"address": "192.168.0.4/31"}}
+    assert out["svis"] == {"10": {"address": "10.10.10.6/24", "helpers": []},
+                           "4094": {"address": "192.168.0.4/31", "helpers": []}}
     assert cfg.svis[10].description == "Inband Management"
 
 
@@ -143,7 +142,7 @@ def test_hier_config_running(eos: Path) -> None:
             "Ethernet2": _port("access", 10, "Access Port"),
             "Ethernet3": _port("trunk", 1, "Trunk Port", allowed=[10, 20]),
         },
-        "svis": {"10": {"address": "10.10.10.1/24"}},
+        "svis": {"10": {"address": "10.10.10.1/24", "helpers": []}},
     }
     assert cfg.ports["Ethernet1"].address == "192.168.10.1/24"
 
@@ -160,7 +159,8 @@ def test_hier_config_intended(eos: Path) -> None:
             "Ethernet3": _port("trunk", 1, "Trunk Port", allowed=[10, 20, 40]),
             "Ethernet4": _port("access", 40, "New Interface"),
         },
-        "svis": {"10": {"address": "10.10.10.1/24"}, "40": {"address": "10.10.40.1/24"}},
+        "svis": {"10": {"address": "10.10.10.1/24", "helpers": []},
+                 "40": {"address": "10.10.40.1/24", "helpers": []}},
     }
 
 
@@ -222,12 +222,20 @@ def test_every_eos_config_parses_and_has_ports(eos: Path) -> None:
 
 
 @pytest.mark.realdata
-def test_never_raises_on_any_file_or_truncation(eos: Path) -> None:
-    # Not EOS at all (IOS, SQL, C, JSON...) must still parse to something, not raise.
+def test_any_file_parses_or_names_its_bad_line(eos: Path) -> None:
+    # Not EOS at all (IOS, SQL, C, JSON...): a state, or a ParseError naming a line of it.
     files = [p for p in sorted(REALDATA.rglob("*")) if p.is_file()]
     assert len(files) > 20
+    refused = 0
     for path in files:
-        json.dumps(to_inspect_json(parse_running_config(path.read_text(errors="replace"))))
+        text = path.read_text(errors="replace")
+        try:
+            json.dumps(to_inspect_json(parse_running_config(text, path.name)))
+        except ParseError as exc:
+            refused += 1
+            assert exc.issue.file == path.name
+            assert 1 <= exc.issue.line <= text.count("\n") + 1
+    assert 0 < refused < len(files)
     # Live output can be cut short: every prefix of the real EOS configs still parses.
     for text in _all_eos_texts(eos).values():
         lines = text.splitlines()
@@ -250,10 +258,3 @@ def test_block_tree_agrees_with_hier_config(eos: Path) -> None:
 
         assert flat_ours(parse_blocks(text)) == flat_theirs(theirs), rel
 
-
-def test_helpers_are_part_of_the_eos_parse_api() -> None:
-    from reconciler.targets import eos_parse, eos_syntax
-
-    for name in ("expand_vlan_list", "compress_vlan_list", "normalise_interface", "parse_blocks"):
-        assert getattr(eos_parse, name) is getattr(eos_syntax, name)
-        assert name in eos_parse.__all__

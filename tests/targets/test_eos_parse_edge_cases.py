@@ -6,14 +6,11 @@ import json
 
 import pytest
 
-from reconciler.targets.eos_parse import (
-    ALL_VLANS,
-    HelperAddress,
-    InspectJson,
-    Port,
-    parse_running_config,
-    to_inspect_json,
-)
+from reconciler.errors import ParseError
+from reconciler.switching.state import HelperAddress, Port
+from reconciler.switching.view import inspect_view as to_inspect_json
+from reconciler.switching.vlans import ALL_VLANS
+from reconciler.targets.eos_parse import parse_running_config
 
 
 def _one(body: str, name: str = "Ethernet1") -> Port:
@@ -63,9 +60,11 @@ def test_trunk_allowed_add_remove_except_all() -> None:
     assert _one("switchport mode trunk\nswitchport trunk allowed vlan none\n"
                 "switchport trunk allowed vlan all").allowed_vlans is None
     assert _one("switchport mode trunk\nswitchport trunk allowed vlan 1-4094").allowed_vlans is None
-    # Junk keeps the previous value instead of inventing one.
-    assert _one("switchport mode trunk\nswitchport trunk allowed vlan 10\n"
-                "switchport trunk allowed vlan 10-x").allowed_vlans == frozenset({10})
+    # Junk is never read as a value: the line is named instead.
+    with pytest.raises(ParseError) as err:
+        _one("switchport mode trunk\nswitchport trunk allowed vlan 10\n"
+             "switchport trunk allowed vlan 10-x")
+    assert (err.value.issue.line, err.value.issue.rule) == (4, "config-value")
 
 
 def test_trunk_native_vlan_and_tag() -> None:
@@ -136,8 +135,8 @@ def test_svi_details_kept_outside_inspect_json() -> None:
     assert svi.helper_addresses == (HelperAddress("10.0.0.5"),
                                     HelperAddress("10.0.0.6", "MGMT", "Loopback0"))
     assert (svi.enabled, svi.description, svi.vrf) == (False, "Desks", "TENANT")
-    expected: InspectJson = {"vlans": {}, "ports": {},
-                             "svis": {"110": {"address": "10.1.10.1/24"}}}
+    expected = {"vlans": {}, "ports": {},
+                "svis": {"110": {"address": "10.1.10.1/24", "helpers": ["10.0.0.5", "10.0.0.6"]}}}
     assert to_inspect_json(cfg) == expected
     removed = parse_running_config("interface Vlan5\n   ip helper-address 1.1.1.1\n"
                                    "   ip helper-address 2.2.2.2\n   no ip helper-address 1.1.1.1\n"
@@ -150,7 +149,7 @@ def test_vlan_blocks() -> None:
     cfg = parse_running_config(
         "vlan 10,20-22\n   name SHARED\n   state suspend\n!\n"
         "vlan 30\n!\nvlan 20\n   name OWN NAME\n"
-        "vlan internal order ascending range 1006 1199\nvlan 5000\n   name BAD\nno vlan 40\n")
+        "vlan internal order ascending range 1006 1199\nno vlan 40\n")
     assert {v: (x.name, x.state) for v, x in cfg.vlans.items()} == {
         10: ("SHARED", "suspend"), 20: ("OWN NAME", "suspend"), 21: ("SHARED", "suspend"),
         22: ("SHARED", "suspend"), 30: (None, "active")}
@@ -187,19 +186,37 @@ def test_banner_body_is_not_config() -> None:
 @pytest.mark.parametrize("text", [
     "", "\n\n", "!", "interface", "interface \n   shutdown", "vlan", "vlan \n   name x",
     "hostname", "   indented first line\ninterface Ethernet1", "interface Ethernet1\n   no",
-    "interface Ethernet1\n   switchport trunk allowed vlan",
-    "interface Ethernet1\n   switchport trunk allowed vlan add",
     "interface Ethernet1\n   ip address", "interface Ethernet1\n   ip address virtual",
     "interface Ethernet1\n   ip address 1.2.3.4/24 secondary extra",
+    "interface Ethernet1\n   ip address dhcp",
     "interface Ethernet1\n   channel-group x mode active",
-    "interface Ethernet1\n   switchport access vlan ²",
-    "interface Vlan0\n", "interface Vlan99999\n", "banner login\nnever ends",
-    "\x00\x01 garbage \ufffd", "interface Ethernet1\n   vrf\n   ip helper-address",
+    "interface Vlan0\n", "interface Vlan99999\n", "interface Ethernet1\n   vrf\n   ip helper-address",
 ])
-def test_odd_text_never_raises(text: str) -> None:
+def test_odd_text_that_is_still_config_parses(text: str) -> None:
     json.dumps(to_inspect_json(parse_running_config(text)))
 
 
+@pytest.mark.parametrize(("text", "line", "rule"), [
+    ("interface Ethernet1\n   switchport trunk allowed vlan", 2, "config-value"),
+    ("interface Ethernet1\n   switchport trunk allowed vlan add", 2, "config-value"),
+    ("interface Ethernet1\n   switchport access vlan \u00b2", 2, "config-value"),
+    ("interface Ethernet1\n   switchport access vlan 4095", 2, "config-value"),
+    ("interface Ethernet1\n   switchport phone vlan x", 2, "config-value"),
+    ("interface Vlan5\n   ip address 10.0.0.300/24", 2, "config-value"),
+    ("hostname x\nvlan 5000\n   name BAD", 2, "config-value"),
+    ("hostname x\n\nbanner login\nnever ends", 3, "banner"),
+    ("\x00\x01 garbage \ufffd", 1, "config-text"),
+    ("hostname x\n{\"vlans\": []}", 2, "config-syntax"),
+    ("hostname x\n% Invalid input detected at '^' marker.", 2, "config-syntax"),
+])
+def test_text_it_cannot_read_names_the_line(text: str, line: int, rule: str) -> None:
+    with pytest.raises(ParseError) as err:
+        parse_running_config(text, "sw1.cfg")
+    issue = err.value.issue
+    assert (issue.file, issue.line, issue.rule) == ("sw1.cfg", line, rule)
+    assert str(err.value).startswith(f"sw1.cfg:{line}:")
+
+
 def test_empty_config() -> None:
-    empty: InspectJson = {"vlans": {}, "ports": {}, "svis": {}}
+    empty: dict[str, dict[str, object]] = {"vlans": {}, "ports": {}, "svis": {}}
     assert to_inspect_json(parse_running_config("")) == empty

@@ -7,14 +7,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.targets.eos_syntax import (
-    ALL_VLANS,
-    compress_vlan_list,
-    expand_vlan_list,
-    interface_type,
-    normalise_interface,
-    parse_blocks,
-)
+from reconciler.switching.vlans import ALL_VLANS, compress_vlan_list, expand_vlan_list
+from reconciler.targets.eos_syntax import interface_type, normalise_interface, parse_blocks
 
 # ---------------------------------------------------------------- VLAN lists
 

@@ -17,6 +17,6 @@ class TestIosContract(TargetContract):
     @pytest.fixture
     def contract_env(self, tmp_path: Path) -> Iterator[ContractEnv]:
         # IOS has no sessions: the 7th line fails after six went through.
-        with lab_switch_env(tmp_path, "ios", TARGET, ("host", "port"),
+        with lab_switch_env(tmp_path, "ios", TARGET, ("host", "port", "fast_cli", "delay_factor"),
                             lambda d: d.faults.set(error_on_config_line=7)) as env:
             yield env

@@ -10,7 +10,7 @@ import pytest
 from reconciler.engine.credentials import Credential
 from reconciler.engine.resources import Change, TargetSpec
 from reconciler.errors import TargetAuthError, TargetUnavailable
-from reconciler.lab.ios_server import IosDeviceSpec, IosLab
+from reconciler.lab.ios_server import LAB_CLIENT_SETTINGS, IosDeviceSpec, IosLab
 from reconciler.targets.ios import IosTarget
 
 SCOPE = {"ports": ["GigabitEthernet1/0/1"], "vlan_ranges": [[100, 899]], "site_vlans": [20, 999],
@@ -25,7 +25,8 @@ def lab() -> Iterator[IosLab]:
 
 def _target(lab: IosLab, **cred: str) -> IosTarget:
     host, port = lab.address("sw")
-    spec = TargetSpec("x/sw", "cisco_ios", "x", {"host": host, "port": port, "timeout": 5},
+    spec = TargetSpec("x/sw", "cisco_ios", "x", {"host": host, "port": port, "timeout": 5,
+                                                 **LAB_CLIENT_SETTINGS},
                       SCOPE, "c")
     return IosTarget(spec, Credential("c", {"username": "admin", **cred}))
 
@@ -87,7 +88,8 @@ def test_rendered_lines_and_their_reverse(lab: IosLab) -> None:
 
 def test_a_core_role_ios_switch_gets_occupier_gateways(lab: IosLab) -> None:
     host, port = lab.address("sw")
-    spec = TargetSpec("x/sw", "cisco_ios", "x", {"host": host, "port": port, "timeout": 5},
+    spec = TargetSpec("x/sw", "cisco_ios", "x", {"host": host, "port": port, "timeout": 5,
+                                                 **LAB_CLIENT_SETTINGS},
                       {**SCOPE, "svi": True}, "c")
     svi = Change("create", "x/sw", "svi", "Vlan102", None, {"address": "172.17.2.1/24"}, "acme")
     with IosTarget(spec, Credential("c", {"username": "admin", "password": "pw-1",
@@ -100,3 +102,32 @@ def test_a_core_role_ios_switch_gets_occupier_gateways(lab: IosLab) -> None:
             (r.kind, r.key, r.attrs) for r in t.read()]
         t.apply([svi.reversed()])
         assert "interface Vlan102" not in lab.device("sw").running_config()
+
+
+def test_production_keeps_netmikos_own_timing_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only an endpoints file (the lab's) opts into fast_cli/delay_factor; a site does not."""
+    import inspect
+
+    import netmiko
+
+    seen: list[dict[str, object]] = []
+
+    class Stop(Exception):
+        pass
+
+    def fake(**kwargs: object) -> None:
+        seen.append(kwargs)
+        raise Stop()
+
+    monkeypatch.setattr(netmiko, "ConnectHandler", fake)
+    plain = TargetSpec("x/sw", "cisco_ios", "x", {"host": "192.0.2.1"}, SCOPE, "c")
+    tuned = plain.with_settings(**LAB_CLIENT_SETTINGS)
+    for spec in (plain, tuned):
+        with IosTarget(spec, Credential("c", {"username": "a", "password": "b"})) as t, \
+                pytest.raises(Stop):
+            t._connect()
+    assert "fast_cli" not in seen[0] and "global_delay_factor" not in seen[0]
+    assert (seen[1]["fast_cli"], seen[1]["global_delay_factor"]) == (True, 0.1)
+    defaults = inspect.signature(netmiko.BaseConnection.__init__).parameters
+    assert defaults["global_delay_factor"].default == 1.0  # what production then gets
+
