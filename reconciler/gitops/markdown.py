@@ -188,7 +188,7 @@ def _head(b: Budget, plan: Plan, title: str) -> None:
 
 def _today(report: PlanReport, site_of: SiteOf) -> Section:
     plan = report.live
-    live = "the estate at the base, not the live systems" if plan.offline else \
+    live = "against the base branch's estate (no live system read)" if plan.offline else \
         "the live systems"
     head = [f"\n#### Today, {plan.at.isoformat()}: {live}\n"] if report.dated else []
     if plan.has_changes:
