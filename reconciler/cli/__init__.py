@@ -58,6 +58,15 @@ def _register_authoring() -> None:
 _register_authoring()
 
 
+def _register_simulate() -> None:
+    from .simulate import simulate_cmd
+
+    app.command("simulate")(simulate_cmd)
+
+
+_register_simulate()
+
+
 def _register_pbx() -> None:
     from .pbx import pbx_app
 

@@ -24,9 +24,13 @@ def generate_cmd(
     switches: Annotated[int | None, typer.Option("--switches", min=1, help="Number of switches "
                                                  "(default: two per site).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same estate.")] = 1,
+    timeline: Annotated[bool, typer.Option("--timeline", help="Contracts that start, move and "
+                                           "end over 2026-2027 (on half-year days), DHCP on "
+                                           "Kea: an estate to rehearse with `reconciler "
+                                           "simulate`.")] = False,
 ) -> None:
     """Write a valid synthetic estate (sites, spaces, ports, switches, occupiers, users)."""
-    sizes = Sizes(sites, occupiers, users, switches, seed, frozenset(TARGETS))
+    sizes = Sizes(sites, occupiers, users, switches, seed, frozenset(TARGETS), timeline)
     try:
         n_sites, n_occ = write_estate(sizes, out)
     except (ValueError, FileExistsError) as exc:

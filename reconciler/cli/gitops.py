@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ..engine.apply import apply_plan
+from .. import outbox
 from ..engine.plan import make_plan
 from ..gitops.drift import classify, correction_plan, earlier_variants, record_results
 from ..gitops.drift_render import render_drift_markdown, render_drift_text
@@ -39,6 +39,7 @@ from .live import (
     select,
 )
 from .progress import progress
+from .safety import ApplySafety, JournalOpt
 
 
 @handle_errors
@@ -74,7 +75,7 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
               window: Annotated[int, typer.Option("--window", min=0, max=366, help="Days back in "
                                                   "which a date-driven change counts as "
                                                   "scheduled, not drift.", metavar="DAYS")] = 7,
-              allow_offboard: AllowOffboardOpt = None,
+              allow_offboard: AllowOffboardOpt = None, journal: JournalOpt = None,
               report_file: Annotated[Path | None, typer.Option(
                   "--report", help="Also write the report as JSON to FILE (for the console "
                   "and the workflow's artifact).", metavar="FILE", show_default=False)] = None,
@@ -90,6 +91,7 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
         raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
                                  param_hint="--format")
     creds = credentials(creds_file)
+    outbox.set_default_dir(repo.resolve() / "outbox")  # as apply: invitations go there
     estate = load(repo)
     day = parse_date(at)
     desired = apply_endpoints(select(compile_estate(estate, day), site, target), endpoints)
@@ -113,8 +115,13 @@ def drift_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, site: SiteOpt = None,
     failed: set[str] = set()
     applied = False
     if fix.has_changes and not dry_run and not report.refusals:
-        with progress(sum(1 for t in fix.targets if t.changes), "correcting") as step:
-            run = apply_plan(fix, TARGETS, creds, progress=step)
+        # The same lock and journal as apply: every change a nightly run makes is recorded.
+        safety = ApplySafety(repo, journal)
+        sites = {s for t in fix.targets if t.changes
+                 for s in (t.spec.site, *t.spec.scope.get("sites", []))}
+        with safety.locked(sites) as run_journal, \
+                progress(sum(1 for t in fix.targets if t.changes), "correcting") as step:
+            run = safety.run(fix, creds, run_journal, progress=step)
         report_run(run)
         failed = {r.target for r in run.failed_targets} | set(run.restore_failed)
         if not run.ok:

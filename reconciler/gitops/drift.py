@@ -1,11 +1,17 @@
 """Drift: live changes made outside git, sorted by each site's drift policy.
 
 Every difference between live and desired is one of:
-- scheduled: live still matches what git wanted on a recent day; the date moved
-  on (a contract or move-in whose day has come, an ended contract torn down).
-  That is git's intent, not drift: always applied.
+- scheduled: the estate's dates changed this resource on a recent day (a contract
+  or move-in whose day has come, an ended contract torn down) and the live system
+  still holds what git wanted before. That is git's intent, not drift: always
+  applied, whatever the policy says.
 - drift, handled as the site's policy for the kind says: `correct` (applied),
   `report` (listed, left alone, the run exits non-zero), `ignore` (left out).
+
+Only what the date moved is compared: a resource's existence for creates and
+deletes, the changed fields for updates. Write-only fields (invitations, notify
+addresses, secrets) are never read back from a live system, so they never take
+part (they made every date-driven delete look like drift before).
 """
 
 from __future__ import annotations
@@ -87,17 +93,27 @@ def earlier_variants(states: Sequence[Mapping[str, Sequence[Resource]]]) -> Vari
     return out
 
 
-def _same(live: Attrs | None, earlier: Attrs | None, fields: Sequence[str]) -> bool:
-    if live is None or earlier is None:
-        return live is None and earlier is None
-    names = fields or sorted(set(live) | set(earlier))
-    return all(canonical(live.get(f)) == canonical(earlier.get(f)) for f in names)
-
-
 def is_scheduled(c: Change, variants: Variants, days: int) -> bool:
-    """Live matches git's wish of some earlier day: only the date moved on."""
+    """The date moved this resource and live still holds what git wanted before it moved.
+
+    `variants[c.id]` lists the desired attrs on each earlier day of the window (None:
+    absent that day); the desired attrs today are `c.after`.
+    """
     seen = variants.get(c.id, [None] * days)
-    return any(_same(c.before, v, c.fields) for v in seen)
+    if c.op == "create":  # absent on an earlier day (and absent live): a start, a move-in
+        return any(v is None for v in seen)
+    if c.op == "delete":  # present on an earlier day: an end, a move-out
+        return any(v is not None for v in seen)
+    assert c.before is not None and c.after is not None
+    for earlier in seen:
+        if earlier is None:
+            continue
+        moved = [f for f in c.fields
+                 if canonical(earlier.get(f)) != canonical(c.after.get(f))]
+        if moved and all(canonical(c.before.get(f)) == canonical(earlier.get(f))
+                         for f in moved):
+            return True
+    return False
 
 
 REDACTED = "***"

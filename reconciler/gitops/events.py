@@ -149,12 +149,33 @@ def _files(base: Estate | None, head: Estate, occupiers: Iterable[str], sites: I
               for s in sorted(set(sites)))]
 
 
+def lead_events(events: Iterable[Event], before: BaseModel | None, after: BaseModel | None,
+                estate: Estate) -> list[Event]:
+    """The Wi-Fi lead day of each contract start with Wi-Fi Secure: accounts and their
+    invitations go out that many days before (the site's `radius.invite_lead_days`)."""
+    out: list[Event] = []
+    for e in events:
+        if e.site is None or e.what != f"contract at {e.site} starts":
+            continue
+        model = before if e.removed else after
+        wifi = any(c.site == e.site and c.start == e.day and c.services.wifi_secure
+                   for c in getattr(model, "contracts", None) or [])
+        site = estate.sites.get(e.site)
+        lead = site.radius.invite_lead_days if site is not None and site.radius else 0
+        if wifi and lead:
+            out.append(Event(e.day - dt.timedelta(days=lead), e.owner, e.site,
+                             f"Wi-Fi Secure accounts at {e.site} and their invitations go out "
+                             f"(they work from {e.day})", e.removed, e.existing))
+    return out
+
+
 def pr_events(base: Estate | None, head: Estate, occupiers: Iterable[str],
               sites: Iterable[str]) -> list[Event]:
     """Every date the change introduces or moves, for the changed occupier and site files."""
     out: list[Event] = []
     for owner, before, after in _files(base, head, occupiers, sites):
-        out += changed_dates(owner, before, after)
+        events = changed_dates(owner, before, after)
+        out += events + lead_events(events, before, after, head)
     return sorted(out)
 
 
@@ -164,6 +185,7 @@ def context_events(base: Estate | None, head: Estate, occupiers: Iterable[str],
     change on them too (a desk phone added to a contract lasts until the contract ends)."""
     out: set[Event] = set()
     for owner, before, after in _files(base, head, occupiers, sites):
-        out.update(all_dates(owner, before))
-        out.update(all_dates(owner, after))
+        for model in (before, after):
+            events = all_dates(owner, model)
+            out.update(events + lead_events(events, model, model, head))
     return sorted(out)

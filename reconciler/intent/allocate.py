@@ -7,13 +7,16 @@ same run through the shared `Ledger`.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .. import clock
 from ..model.base import parse_int_range
 from ..model.estate import Estate
+from ..model.history import NumberHistory, read_history
 from ..model.occupier import Contract, Occupier
 from ..model.rules import Period, holding, overlaps, torn_down
 from ..model.site import Site
@@ -65,11 +68,52 @@ def build_ledger(estate: Estate) -> Ledger:
     return ledger
 
 
-def free_vlan(ledger: Ledger, site: Site, period: Period) -> int | None:
+@dataclass(frozen=True)
+class Cooldown:
+    """When a new holder first uses what it is given, and how long released values rest.
+
+    A value is out of reach if another contract holds it at any time from `days` before
+    the contract's start to its end (the ledger: contracts that ended with teardown are
+    still in the files; the whole span, as validation judges overlaps, whatever day the
+    allocation runs), or if a commit released it fewer days before its first use (the
+    history).
+    """
+
+    history: NumberHistory
+    first_use: dt.date
+    days: int
+
+    @staticmethod
+    def of(estate: Estate, site: Site, c: Contract) -> Cooldown:
+        # A contract that started already gets its network when it is applied: now.
+        return Cooldown(read_history(estate.root), max(clock.today(), c.start),
+                        site.pools.network_cooldown_days)
+
+    def look(self, period: Period) -> Period:
+        return (period[0] - dt.timedelta(days=self.days), period[1])
+
+    def resting(self, site: str, what: str, value: str) -> bool:
+        released = self.history.released(site, what, value)
+        return released is not None and (self.first_use - released.date()).days < self.days
+
+
+def free_vlan(ledger: Ledger, site: Site, period: Period,
+              cooldown: Cooldown | None = None) -> int | None:
     lo, hi = parse_int_range(site.pools.occupier_vlans, 2, 4094)
+    look = cooldown.look(period) if cooldown else period
     for vid in range(lo, hi + 1):
-        if ledger.free(site.id, "vlan", str(vid), period):
+        if ledger.free(site.id, "vlan", str(vid), look) and not (
+                cooldown and cooldown.resting(site.id, "vlan", str(vid))):
             return vid
+    return None
+
+
+def free_subnet(ledger: Ledger, site: Site, period: Period, cooldown: Cooldown) -> str | None:
+    look = cooldown.look(period)
+    for n in ipaddress.IPv4Network(site.pools.private).subnets(new_prefix=24):
+        if ledger.free(site.id, "subnet", str(n), look) and \
+                not cooldown.resting(site.id, "subnet", str(n)):
+            return str(n)
     return None
 
 
@@ -79,9 +123,9 @@ def allocate_network(estate: Estate, ledger: Ledger, occ: Occupier, ci: int, c: 
         return
     file = estate.occupier_file[occ.id]
     period = holding(c)
-    vid = free_vlan(ledger, site, period)
-    subnet = next((str(n) for n in ipaddress.IPv4Network(site.pools.private).subnets(new_prefix=24)
-                   if ledger.free(site.id, "subnet", str(n), period)), None)
+    cooldown = Cooldown.of(estate, site, c)
+    vid = free_vlan(ledger, site, period, cooldown)
+    subnet = free_subnet(ledger, site, period, cooldown)
     if vid is None or subnet is None:
         what = "VLAN" if vid is None else "/24"
         yield AllocationError(file, ("contracts", ci), f"no free {what} left in the pools of "
@@ -117,7 +161,7 @@ def allocate_public(estate: Estate, ledger: Ledger, occ: Occupier, ci: int, c: C
     file = estate.occupier_file[occ.id]
     period = holding(c)
     block = free_public_block(ledger, site, service.size, period)
-    vid = free_vlan(ledger, site, period)
+    vid = free_vlan(ledger, site, period, Cooldown.of(estate, site, c))
     if block is None or vid is None:
         what = f"/{service.size} public block" if block is None else "VLAN"
         yield AllocationError(file, ("contracts", ci, "services", "public_ip"),

@@ -87,6 +87,9 @@ class _DeviceServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as pyeapi expects
+    # Headers and body are two writes: without TCP_NODELAY, Nagle's algorithm holds the
+    # body until the client's delayed ACK (40 ms a response on Linux).
+    disable_nagle_algorithm = True
     timeout = 60  # idle keep-alive connections give up eventually
     server: _DeviceServer
 

@@ -139,6 +139,8 @@ class FreeradiusServer:
         fd = os.open(conf, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
             fh.write(text)
+        # The local dictionary of the configuration directory: the reconciler's attributes.
+        shutil.copyfile(self.templates / "freeradius" / "dictionary", self.raddb / "dictionary")
 
     def start(self, timeout: float = 15.0) -> FreeradiusServer:
         for sub in ("raddb", "log", "run"):

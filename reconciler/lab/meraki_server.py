@@ -320,6 +320,9 @@ def _page(items: list[Any], query: dict[str, list[str]], url: str, default: int,
 class _Handler(BaseHTTPRequestHandler):
     server_lab: MerakiLab
     protocol_version = "HTTP/1.1"
+    # Headers and body are two writes: without TCP_NODELAY, Nagle's algorithm holds the
+    # body until the client's delayed ACK (40 ms a response on Linux).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         return None  # the lab keeps its own request log

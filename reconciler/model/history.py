@@ -1,4 +1,4 @@
-"""When each phone number and extension was held, from the git history of occupier files.
+"""When each number, extension, VLAN and /24 was held, from the git history of occupier files.
 
 The estate files say who holds a number now; git says who held it before and
 when it was released. Allocation uses this for the cooldown (a released number
@@ -6,7 +6,8 @@ is not handed out again too soon) and call charges for billing a call to the
 occupier that held the number on the day of the call.
 
 Files are read raw (no validation): an old commit may not match today's schema,
-and only `site`, `number`, `extension` and `main_number` are needed.
+and only `site`, `number`, `extension`, `main_number`, `network` and `public_ip` are
+needed.
 """
 
 from __future__ import annotations
@@ -73,13 +74,20 @@ class NumberHistory:
 
 
 def holdings_of(data: Any, occupier: str) -> Iterator[tuple[str, str, str]]:
-    """(site, what, value) of every number and extension in one raw occupier document."""
+    """(site, what, value) of every number, extension, VLAN and /24 in one raw occupier
+    document."""
     if not isinstance(data, dict):
         return
     for c in data.get("contracts") or []:
         if not isinstance(c, dict) or not isinstance(c.get("site"), str):
             continue
         site = c["site"]
+        for section in ("network", "public_ip"):
+            net = c.get(section)
+            if isinstance(net, dict) and isinstance(net.get("vlan"), int):
+                yield site, "vlan", str(net["vlan"])
+            if isinstance(net, dict) and isinstance(net.get("subnet"), str):
+                yield site, "subnet", net["subnet"]
         main = c.get("main_number")
         main = main.get("number") if isinstance(main, dict) else main
         if isinstance(main, str):

@@ -102,6 +102,10 @@ class Pools(StrictModel):
     public_reserved: list[Ipv4Net] = []
     numbers: list[NumberRange] = []
     extensions: ExtensionRange | None = None
+    # A VLAN or /24 an occupier released (its contract ended with teardown, or a commit took
+    # it away) is not handed out again for this many days: the next tenant never gets the
+    # last one's traffic, leases or ARP entries.
+    network_cooldown_days: Annotated[int, Field(ge=0, le=3650)] = 30
 
     @field_validator("private")
     @classmethod
@@ -196,6 +200,9 @@ class RadiusSystem(StrictModel):
     nas_identifier: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
     mac_auth: bool = False
     credentials: CredRef
+    # Wi-Fi Secure accounts (and their invitations) exist this many days before a contract
+    # starts; they authenticate only from the start, when the occupier's site grant appears.
+    invite_lead_days: Annotated[int, Field(ge=0, le=90)] = 7
 
 
 class PbxSystem(StrictModel):

@@ -201,7 +201,8 @@ def statements(change: Change, scope: Scope) -> list[Statement]:
     out: list[Statement] = []
     after = change.after or {}
     if kind == "pbx_endpoint":
-        for table in ("ps_endpoints", "ps_aors", "ps_auths"):
+        # The credential goes first and comes back last: no state in between registers.
+        for table in ("ps_auths", "ps_aors", "ps_endpoints"):
             out.append(Statement(f"DELETE FROM {table} WHERE id = ?", (key,)))  # noqa: S608
         if change.op != "delete":
             version = after.get("credential_version")

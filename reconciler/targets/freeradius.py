@@ -25,7 +25,15 @@ from ..errors import ConfigError, TargetError, TargetRejected
 from ._render import environment
 from .freeradius_auth import generate_password, sql_escape
 from .freeradius_db import RadiusDb
-from .freeradius_rows import Scope, preview, read_resources, statements
+from .freeradius_rows import (
+    MAC_ATTRS,
+    PASSWORD_ATTRS,
+    PLAIN_PASSWORD_ATTRS,
+    Scope,
+    preview,
+    read_resources,
+    statements,
+)
 
 
 class FreeradiusSettings(BaseModel):
@@ -42,7 +50,9 @@ class FreeradiusTarget(BaseTarget):
     platform: ClassVar[str] = "freeradius"
     # Last: it sends invitations, which no rollback of a later failure could take back.
     wave: ClassVar[int] = 9
-    kind_order: ClassVar[tuple[str, ...]] = ("radius_group", "radius_user", "radius_mac")
+    # Grants last in, first out: creates write credentials before the site grant that makes
+    # them usable, deletes remove the grant first (any order is safe: see freeradius_rows).
+    kind_order: ClassVar[tuple[str, ...]] = ("radius_user", "radius_mac", "radius_group")
     write_only: ClassVar[Mapping[str, frozenset[str]]] = {"radius_user": frozenset({"invite"})}
     max_concurrency: ClassVar[int] = 4
     guarded_kinds: ClassVar[tuple[str, ...]] = ("radius_user", "radius_mac")
@@ -127,13 +137,16 @@ class FreeradiusTarget(BaseTarget):
             rows = self.db.query(sql, (*chunk, *chunk, *chunk))
             for user, table, what in rows:
                 held.setdefault(str(user), set()).add(f"{table} {what}")
-        ours = {f"radcheck {a}" for a in self.scope.user_attrs}
+        # Our rows: the Reconciler-* credentials (no other writer uses them) and our marker;
+        # plain hashes count as ours only beside the marker (the earlier row design).
+        ours = {f"radcheck {a}" for a in (*PASSWORD_ATTRS, *MAC_ATTRS, self.scope.marker)}
+        earlier = ours | {f"radcheck {a}" for a in PLAIN_PASSWORD_ATTRS[:2]}
         out: dict[str, str] = {}
         for user, rows_of in held.items():
             c = names[user]
-            if c.kind == "radius_user" and rows_of <= ours and \
-                    f"radcheck {self.scope.marker}" in rows_of:
-                continue  # our own leftover credential (it carries the marker)
+            if rows_of <= ours or (rows_of <= earlier and
+                                   f"radcheck {self.scope.marker}" in rows_of):
+                continue  # our own leftover credential
             out[c.key] = ("a RADIUS user that reconciler did not make (it holds "
                           f"{', '.join(sorted(rows_of))})")
         return out

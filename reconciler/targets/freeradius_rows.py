@@ -1,14 +1,17 @@
 """Resources <-> rows of FreeRADIUS's rlm_sql tables, inside the managed scope only.
 
 Scope: groups whose name starts with the managed prefix and matches the strict
-pattern (`rcl-<occupier>@<site>`, plus the catch-all deny group), the
-memberships of those groups, and, for the user names holding such a
-membership, only the radcheck attributes the reconciler writes.
+pattern (`rcl-<occupier>@<site>`; `rcl-deny`, of an earlier row design, is read
+so that it is removed), the memberships of those groups, and the radcheck rows
+of the attributes the reconciler writes: its `Reconciler-*` credentials (no
+other writer uses them) and the credential marker of users holding them.
 
 Kinds and their attrs:
-- radius_group: {"check": ["NAS-Identifier == lon1-wlc"], "reply": ["Tunnel-Type := VLAN", ...]}
+- radius_group: {"check": ["NAS-Identifier == lon1-wlc",
+                           "Reconciler-Grant := nas=lon1-wlc vlan=102"], "reply": []}
 - radius_user (key = e-mail): {"groups": {group: priority}, "credential_version": n}
-- radius_mac (key = 12 hex digits): {"groups": {...}, "check": ["Cleartext-Password := <mac>"]}
+- radius_mac (key = 12 hex digits): {"groups": {...},
+                                     "check": ["Reconciler-Cleartext-Password := <mac>"]}
 """
 
 from __future__ import annotations
@@ -28,8 +31,13 @@ MAC_KEY_RE = re.compile(r"^[0-9a-f]{12}$")
 ATTR_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
 VALUE_RE = re.compile(r"^[^\x00-\x1f\x7f']{0,253}$")
 OPS = ("=", ":=", "==", "+=", "!=", ">", ">=", "<", "<=", "=~", "!~", "=*", "!*")
-PASSWORD_ATTRS = ("NT-Password", "SSHA2-512-Password")
-MAC_ATTRS = ("Cleartext-Password",)
+# Usable by the server only together with a grant naming the NAS (the server's policy).
+PASSWORD_ATTRS = ("Reconciler-NT-Password", "Reconciler-SSHA2-512-Password")
+MAC_ATTRS = ("Reconciler-Cleartext-Password",)
+# What pap/mschap read directly: a user name holding one of these is someone else's account
+# (or one of ours of the earlier row design, removed together with our marker).
+PLAIN_PASSWORD_ATTRS = ("NT-Password", "SSHA2-512-Password", "Cleartext-Password")
+GROUP_ATTRS = ("NAS-Identifier", "Reconciler-Grant")
 GENERATED = object()  # stands for a secret generated at apply time
 MARKER_PREFIX = "credential_version="
 
@@ -48,7 +56,6 @@ class Scope:
             raise ConfigError(f"bad credential marker attribute {version_attribute!r}")
         self.group_re = re.compile(rf"^{re.escape(self.prefix)}{GROUP_NAME_RE}$")
         self.marker = version_attribute
-        self.user_attrs = (*PASSWORD_ATTRS, version_attribute)
 
     def has_group(self, name: str) -> bool:
         return name == self.deny or bool(self.group_re.fullmatch(name))
@@ -88,19 +95,25 @@ def read_resources(db: RadiusDb, target: str, scope: Scope) -> list[Resource]:
                             "WHERE substr(groupname, 1, ?) = ? ORDER BY id", (n, prefix)):
         if scope.has_group(g):
             members.setdefault(u, {}).setdefault(g, []).append(int(p))
-    attrs = (*scope.user_attrs, *MAC_ATTRS)
-    checks: dict[str, list[tuple[str, str, str]]] = {}
-    sql = ("SELECT username, attribute, op, value FROM radcheck WHERE username IN "  # noqa: S608
+    # Users are the members of our groups and the holders of our credentials: a credential
+    # left without any membership (a partial teardown) is seen, and so removed.
+    ours = (*PASSWORD_ATTRS, *MAC_ATTRS)
+    attrs = (*ours, scope.marker)
+    sql = ("SELECT username, attribute, op, value FROM radcheck "  # noqa: S608
+           f"WHERE attribute IN ({_in_list(len(attrs))}) AND (username IN "
            "(SELECT username FROM radusergroup WHERE substr(groupname, 1, ?) = ?) "
-           f"AND attribute IN ({_in_list(len(attrs))}) ORDER BY id")
-    rows = db.query(sql, (n, prefix, *attrs))
-    for u, a, o, v in rows:
+           f"OR username IN (SELECT username FROM radcheck WHERE attribute IN "
+           f"({_in_list(len(ours))}))) ORDER BY id")
+    checks: dict[str, list[tuple[str, str, str]]] = {}
+    for u, a, o, v in db.query(sql, (*attrs, n, prefix, *ours)):
         checks.setdefault(u, []).append((a, o, v))
+    holders = {u for u, rows in checks.items() if any(a in ours for a, _o, _v in rows)}
 
     out = [Resource(target, "radius_group", g, {"check": sorted(r["check"]),
                                                  "reply": sorted(r["reply"])},
                     scope.owner_of(g)) for g, r in groups.items()]
-    for user, gm in members.items():
+    for user in sorted(set(members) | holders):
+        gm = members.get(user, {})
         memberships: dict[str, Any] = {g: p[0] if len(p) == 1 else sorted(p)
                                        for g, p in sorted(gm.items())}
         owner = next((o for g in sorted(gm) if (o := scope.owner_of(g))), None)
@@ -110,13 +123,22 @@ def read_resources(db: RadiusDb, target: str, scope: Scope) -> list[Resource]:
             out.append(Resource(target, "radius_mac", user,
                                 {"groups": memberships, "check": check}, owner))
             continue
-        versions = [v for a, _o, v in rows_of if a == scope.marker and v.startswith(MARKER_PREFIX)]
-        version: int | None = None
-        if len(versions) == 1 and versions[0][len(MARKER_PREFIX):].isdigit():
-            version = int(versions[0][len(MARKER_PREFIX):])
         out.append(Resource(target, "radius_user", sql_unescape(user),
-                            {"groups": memberships, "credential_version": version}, owner))
+                            {"groups": memberships, "credential_version": _version(rows_of,
+                                                                                   scope)},
+                            owner))
     return out
+
+
+def _version(rows: Sequence[tuple[str, str, str]], scope: Scope) -> int | None:
+    """The credential version held, or None unless the marker and both hashes are all there
+    (then the diff asks for a new credential, which rewrites every row)."""
+    versions = [v for a, _o, v in rows if a == scope.marker and v.startswith(MARKER_PREFIX)]
+    have = sorted(a for a, _o, _v in rows if a in PASSWORD_ATTRS)
+    if len(versions) != 1 or have != sorted(PASSWORD_ATTRS):
+        return None
+    digits = versions[0][len(MARKER_PREFIX):]
+    return int(digits) if digits.isdigit() else None
 
 
 def validate(change: Change, scope: Scope) -> None:
@@ -136,8 +158,14 @@ def validate(change: Change, scope: Scope) -> None:
     for g, p in dict(after.get("groups", {})).items():
         if not scope.has_group(g) or not isinstance(p, int):
             raise ConfigError(f"membership {g!r} of {change.key!r} is outside the scope")
+    # Only what the server's policy expects is ever written: a group selects its NAS and
+    # carries its grant; a MAC device holds only its Reconciler-* credential.
+    allowed = {"radius_group": GROUP_ATTRS, "radius_mac": MAC_ATTRS}.get(change.kind, ())
     for row in [*after.get("check", []), *after.get("reply", [])]:
-        split_row(row)
+        attr, _op, _value = split_row(row)
+        if attr not in allowed:
+            raise ConfigError(f"{change.kind} {change.key!r}: attribute {attr!r} is not one "
+                              "the reconciler writes")
 
 
 Secrets = Mapping[str, str]
@@ -145,12 +173,20 @@ Secrets = Mapping[str, str]
 
 def statements(changes: Sequence[Change], scope: Scope,
                secrets: Secrets | None = None) -> list[Statement]:
-    """The SQL of a list of changes, in order; secrets=None gives the preview form."""
-    out: list[Statement] = []
+    """The SQL of a list of changes; secrets=None gives the preview form.
+
+    Every DELETE of the run comes before every INSERT (each in change order), so the
+    rows after any prefix are a subset of the rows before the run or of the rows after
+    it. Removing rows never grants (see the module doc), so no moment of a run grants
+    what neither the state before nor the state after grants, even if it stops there.
+    """
+    deletes: list[Statement] = []
+    inserts: list[Statement] = []
     for c in changes:
         validate(c, scope)
-        out += _STATEMENTS[c.kind](c, scope, secrets)
-    return out
+        for st in _STATEMENTS[c.kind](c, scope, secrets):
+            (deletes if st[0].startswith("DELETE") else inserts).append(st)
+    return deletes + inserts
 
 
 def _group(c: Change, scope: Scope, _s: Secrets | None) -> list[Statement]:
@@ -185,43 +221,51 @@ def _memberships(c: Change, user: str) -> list[Statement]:
 
 def _user(c: Change, scope: Scope, secrets: Secrets | None) -> list[Statement]:
     user = sql_escape(c.key)
-    out: list[Statement] = []
     rotate = c.op == "create" or (c.op == "update" and "credential_version" in c.fields)
-    attrs = _in_list(len(scope.user_attrs))
-    if c.op == "delete":
-        # Only a credential we created (it carries our marker) is ours to remove.
-        out.append((f"DELETE FROM radcheck WHERE username = ? AND attribute IN ({attrs}) "  # noqa: S608
+    # Memberships go first on the way out and last on the way in: the path to a grant is
+    # the first thing removed and the last thing added.
+    first = _memberships(c, user) if c.op == "delete" else []
+    out: list[Statement] = []
+    if c.op == "delete" or (c.op == "update" and rotate):
+        # Plain password rows of the earlier row design are removed only under our marker.
+        plain = _in_list(2)
+        out.append((f"DELETE FROM radcheck WHERE username = ? AND attribute IN ({plain}) "  # noqa: S608
                     "AND EXISTS (SELECT 1 FROM radcheck m WHERE m.username = ? "
-                    "AND m.attribute = ?)", (user, *scope.user_attrs, user, scope.marker)))
-    elif c.op == "update" and rotate:
-        out.append((f"DELETE FROM radcheck WHERE username = ? AND attribute IN ({attrs})",  # noqa: S608
-                    (user, *scope.user_attrs)))
+                    "AND m.attribute = ? AND substr(m.value, 1, ?) = ?)",
+                    (user, *PLAIN_PASSWORD_ATTRS[:2], user, scope.marker,
+                     len(MARKER_PREFIX), MARKER_PREFIX)))
+        mine = _in_list(len(PASSWORD_ATTRS))
+        out.append((f"DELETE FROM radcheck WHERE username = ? AND attribute IN ({mine})",  # noqa: S608
+                    (user, *PASSWORD_ATTRS)))
+        out.append(("DELETE FROM radcheck WHERE username = ? AND attribute = ? "
+                    "AND substr(value, 1, ?) = ?",
+                    (user, scope.marker, len(MARKER_PREFIX), MARKER_PREFIX)))
     if rotate:
         assert c.after is not None
         pw = secrets.get(c.key) if secrets is not None else None
-        nt = nt_hash(pw) if pw else GENERATED
+        nt = "0x" + nt_hash(pw) if pw else GENERATED
         ssha = ssha512(pw) if pw else GENERATED
         marker = f"{MARKER_PREFIX}{c.after.get('credential_version')}"
-        for attr, value in (("NT-Password", nt), ("SSHA2-512-Password", ssha),
+        for attr, value in ((PASSWORD_ATTRS[0], nt), (PASSWORD_ATTRS[1], ssha),
                             (scope.marker, marker)):
             out.append(("INSERT INTO radcheck (username, attribute, op, value) "
                         "VALUES (?, ?, ?, ?)", (user, attr, ":=", value)))
-    return out + _memberships(c, user)
+    return first + out + ([] if c.op == "delete" else _memberships(c, user))
 
 
 def _mac(c: Change, scope: Scope, _s: Secrets | None) -> list[Statement]:
+    first = _memberships(c, c.key) if c.op == "delete" else []
     out: list[Statement] = []
-    before, after = c.before or {}, c.after or {}
+    after = c.after or {}
     if c.op == "delete" or (c.op == "update" and "check" in c.fields):
-        for row in before.get("check", []):
-            attr, op, value = split_row(row)
-            out.append(("DELETE FROM radcheck WHERE username = ? AND attribute = ? AND op = ? "
-                        "AND value = ?", (c.key, attr, op, value)))
+        marks = _in_list(len(MAC_ATTRS))
+        out.append((f"DELETE FROM radcheck WHERE username = ? AND attribute IN ({marks})",  # noqa: S608
+                    (c.key, *MAC_ATTRS)))
     if c.op == "create" or (c.op == "update" and "check" in c.fields):
         for row in after.get("check", []):
             out.append(("INSERT INTO radcheck (username, attribute, op, value) "
                         "VALUES (?, ?, ?, ?)", (c.key, *split_row(row))))
-    return out + _memberships(c, c.key)
+    return first + out + ([] if c.op == "delete" else _memberships(c, c.key))
 
 
 _STATEMENTS: dict[str, Callable[[Change, Scope, Secrets | None], list[Statement]]] = {

@@ -65,6 +65,7 @@ class ApplyRun:
 
     # -- driver ------------------------------------------------------------------------
     def run(self, changes: Sequence[Change]) -> None:
+        self._keys_go_first(changes)
         ordered = order_changes(changes, self.t.kind_order)
         groups = itertools.groupby(ordered, key=lambda c: (c.op == "delete", c.kind))
         try:
@@ -81,6 +82,29 @@ class ApplyRun:
                                   f"{', '.join(failed)}: the network is half-applied") from exc
             raise
         self._deliver()
+
+    def _keys_go_first(self, changes: Sequence[Change]) -> None:
+        """A policy goes only with every key bound to it: a device whose key outlived its
+        policy would join the network untagged, with no VLAN of its occupier.
+
+        Within one run keys are deleted before policies (kind order); this refuses a run
+        that would delete a policy and leave a key on it (e.g. a partial correction).
+        """
+        gone = {c.key for c in changes if c.kind == "wifi_policy" and c.op == "delete"}
+        if not gone:
+            return
+        moved = {(c.kind, c.key) for c in changes if c.kind in ("wifi_psk", "wifi_client")
+                 and (c.op == "delete" or (c.after or {}).get("policy") not in gone)}
+        bound = [f"{key} ({self.live.policy_name(p.get('groupPolicyId'))})"
+                 for key, p in sorted(self.live.psks.items())
+                 if self.live.policy_name(p.get("groupPolicyId")) in gone
+                 and ("wifi_psk", key) not in moved]
+        bound += [f"{mac} ({c.get('policy')})" for mac, c in sorted(self.live.clients.items())
+                  if c.get("policy") in gone and ("wifi_client", mac) not in moved]
+        if bound:
+            raise TargetRejected(self.t.spec.id, "a group policy cannot go while device keys "
+                                 "are bound to it: " + ", ".join(bound) + "; remove or move "
+                                 "them in the same run")
 
     def _parallel(self, jobs: list[Callable[[], None]]) -> None:
         if len(jobs) == 1:

@@ -65,10 +65,12 @@ def test_a_pull_request_plan_shows_no_path_of_the_machine(lab_estate: LabEstate,
     # is left of today's part of the change.
     jan5 = md[md.index("##### 2027-01-05: acme: contract at lon1 ends on 2027-01-04: its "
                        "services are torn down (already in the estate)"):
-              md.index("##### 2027-02-01")]
+              md.index("##### 2027-01-25")]
     assert "+ Wi-Fi user owen.price@northwind-legal.example" in jan5 and "desk phone" not in jan5
     data = json.loads(shown["json"])
     sites = {(c["kind"], c["site"]) for t in data["targets"] for c in t["changes"]}
     assert sites == {("handset", "lon1"), ("radius_user", "man1")}
-    assert [d["date"] for d in data["effective_dates"]["dates"]] == ["2027-01-05", "2027-02-01"]
+    # 2027-01-25: zephyr's Wi-Fi accounts, a week ahead of its start
+    assert [d["date"] for d in data["effective_dates"]["dates"]] == ["2027-01-05", "2027-01-25",
+                                                                     "2027-02-01"]
     assert "  northwind-legal at man1: + Wi-Fi user" in shown["text"]

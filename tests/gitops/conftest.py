@@ -93,6 +93,10 @@ class MemoryLive:
         class MemoryTarget(BaseTarget):
             platform: ClassVar[str] = "memory"
             kind_order: ClassVar[tuple[str, ...]] = ("vlan", "svi", "trunk", "port")
+            # as the real targets declare them: written, never read back or compared
+            write_only: ClassVar[dict[str, frozenset[str]]] = {
+                "radius_user": frozenset({"invite"}), "pbx_endpoint": frozenset({"notify"}),
+                "pbx_voicemail": frozenset({"notify"}), "wifi_psk": frozenset({"passphrase"})}
 
             def read(self) -> list[Resource]:
                 return list(live.state.get(self.spec.id, {}).values())

@@ -58,6 +58,65 @@ def test_ended_contract_teardown_is_scheduled_and_a_hand_edit_is_drift(
     assert json.loads(json.dumps(report.to_json()))["summary"]["report"] == 1
 
 
+WRITE_ONLY = {"radius_user": {"invite"}, "pbx_endpoint": {"notify"}, "pbx_voicemail": {"notify"},
+              "wifi_psk": {"passphrase"}}
+
+
+def _as_read_back(resources: dict[str, list[Resource]]) -> dict[str, list[Resource]]:
+    """What live systems return: write-only fields (invitations, notify) are never read."""
+    return {t: [Resource(r.target, r.kind, r.key,
+                         {k: v for k, v in r.attrs.items()
+                          if k not in WRITE_ONLY.get(r.kind, set())}, r.owner) for r in rs]
+            for t, rs in resources.items()}
+
+
+def test_a_date_driven_teardown_is_scheduled_even_with_write_only_fields(
+        memory_live: MemoryLive, no_creds: Callable[[], object]) -> None:
+    """The operator's case: users (invite) and phones (notify) of an ended contract."""
+    memory_live.load(_as_read_back(compile_estate(load_estate(REPO_ROOT), END).resources))
+    policy = {"default": "report", "radius_user": "report", "pbx_endpoint": "ignore"}
+    _, report = _report(memory_live, no_creds, AFTER, 7, policy)
+    acme = {(i.change.kind, i.change.key): i.action for i in report.items
+            if i.change.owner == "acme"}
+    assert acme[("radius_group", "rcl-acme@lon1")] == "scheduled"
+    # Jane, Raj and Li keep their accounts for Manchester: only the London membership goes.
+    assert acme[("radius_user", "jane@acme.example")] == "scheduled"
+    assert acme[("pbx_endpoint", "442079460121")] == "scheduled"
+    assert set(acme.values()) == {"scheduled"}
+    assert [i for i in report.items if i.action != "scheduled"] == []
+
+
+def test_a_hand_edit_of_what_the_date_already_changed_stays_drift(
+        memory_live: MemoryLive, no_creds: Callable[[], object]) -> None:
+    # Applied on the end day + 1, then someone puts acme's VLAN back on the port by hand.
+    memory_live.load(_as_read_back(compile_estate(load_estate(REPO_ROOT), AFTER).resources))
+    port = memory_live.state["lon1/acc-3a"][("port", "Ethernet1")]
+    memory_live.state["lon1/acc-3a"][("port", "Ethernet1")] = Resource(
+        port.target, "port", port.key, {**port.attrs, "vlan": 777}, port.owner)
+    _, report = _report(memory_live, no_creds, AFTER + dt.timedelta(days=2), 7,
+                        {"default": "report"})
+    [item] = report.items
+    assert (item.change.key, item.action) == ("Ethernet1", "report")
+
+
+def test_a_date_driven_delete_of_a_resource_also_changed_by_hand_is_scheduled(
+        memory_live: MemoryLive, no_creds: Callable[[], object]) -> None:
+    live = _as_read_back(compile_estate(load_estate(REPO_ROOT), END).resources)
+    memory_live.load(live)
+    jane = memory_live.state["radius"][("radius_user", "jane@acme.example")]
+    memory_live.state["radius"][("radius_user", "jane@acme.example")] = Resource(
+        jane.target, jane.kind, jane.key, {**jane.attrs, "credential_version": 9}, jane.owner)
+    group = memory_live.state["radius"][("radius_group", "rcl-acme@lon1")]
+    memory_live.state["radius"][("radius_group", "rcl-acme@lon1")] = Resource(
+        group.target, group.kind, group.key, {**group.attrs, "reply": ["Session-Timeout := 1"]},
+        group.owner)
+    _, report = _report(memory_live, no_creds, AFTER, 7, {"default": "report"})
+    actions = {(i.change.kind, i.change.key): i.action for i in report.items}
+    assert actions[("radius_group", "rcl-acme@lon1")] == "scheduled"  # deleted: its end came
+    # Jane's London membership goes by date; her hand-changed version is drift on its own
+    assert actions[("radius_user", "jane@acme.example")] == "scheduled"
+
+
 def test_without_a_window_every_difference_is_drift(
         memory_live: MemoryLive, no_creds: Callable[[], object]) -> None:
     memory_live.load(compile_estate(load_estate(REPO_ROOT), END).resources)

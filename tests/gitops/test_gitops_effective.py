@@ -40,11 +40,16 @@ def test_an_onboarding_on_a_later_day_is_previewed_on_that_day_alone(
         estate_git: EstateGit) -> None:
     estate_git.write("occupiers/zephyr.yaml", ZEPHYR_MAN1)
     report = report_of(estate_git, "onboard zephyr")
-    assert [p.day for p in report.previews] == [ZEPHYR_DAY]
-    p = report.previews[0]
+    lead_day = ZEPHYR_DAY - dt.timedelta(days=7)  # man1's Wi-Fi lead time
+    assert [p.day for p in report.previews] == [lead_day, ZEPHYR_DAY]
+    lead, p = report.previews
+    assert [e.text() for e in lead.events] == [
+        "zephyr: Wi-Fi Secure accounts at man1 and their invitations go out (they work from "
+        "2027-02-01)"]
+    assert {(c.kind, c.key) for c in lead.changes} == {("radius_user", "ana@zephyr.example")}
     assert [e.text() for e in p.events] == ["zephyr: contract at man1 starts",
                                            "zephyr: moves into 1.04 at man1"]
-    assert owners(report, 0) == {"zephyr", None}
+    assert owners(report, 1) == {"zephyr", None}
     kinds = {c.kind for c in p.changes}
     assert {"port", "vlan", "svi", "trunk", "radius_group", "radius_user", "radius_mac",
             "wifi_policy", "wifi_client", "dhcp_subnet", "pbx_did", "pbx_endpoint"} <= kinds
@@ -58,21 +63,25 @@ def test_an_onboarding_on_a_later_day_is_previewed_on_that_day_alone(
     on_day = compile_estate(head, ZEPHYR_DAY).resources
     assert any(r.owner == "kestrel-labs" and r not in before["man1/acc-1a"]
                for r in on_day["man1/acc-1a"])
-    assert report.previews[0].changes and not report.live.changes
+    assert report.previews[1].changes and not report.live.changes
 
 
 def test_moving_a_date_shows_both_days_against_main(estate_git: EstateGit) -> None:
     estate_git.edit("occupiers/kestrel-labs.yaml", "start: 2027-02-01", "start: 2027-03-01")
     estate_git.edit("occupiers/kestrel-labs.yaml", "move_in: 2027-02-01", "move_in: 2027-03-01")
     report = report_of(estate_git, "kestrel-labs a month later")
-    assert [p.day for p in report.previews] == [D(2027, 2, 1), D(2027, 3, 1)]
-    feb, mar = report.previews
+    # kestrel-labs has Wi-Fi Secure: its accounts' lead day moves with the start
+    assert [p.day for p in report.previews] == [D(2027, 1, 25), D(2027, 2, 1), D(2027, 2, 22),
+                                                D(2027, 3, 1)]
+    jan, feb, lead, mar = report.previews
+    assert all(e.removed for e in jan.events) and not any(e.removed for e in lead.events)
+    assert {c.kind for c in jan.changes} == {"radius_user"}  # main's accounts, not this one's
     assert all(e.removed for e in feb.events) and not any(e.removed for e in mar.events)
     assert "(no longer on this day)" in feb.events[0].text()
     # On 1 February main moves kestrel-labs in and this change does not: its ports stay vacant.
     ports = [c for c in feb.changes if c.kind == "port"]
     assert len(ports) == 4 and all((c.after or {})["enabled"] is False for c in ports)
-    assert owners(report, 0) == {"kestrel-labs", None}
+    assert owners(report, 1) == {"kestrel-labs", None}
     assert mar.changes == []  # from 1 March both agree
 
 
@@ -100,9 +109,10 @@ def test_an_onboarding_that_ends_is_as_main_after_its_end(estate_git: EstateGit)
         "    start: 2027-02-01\n",
         "    start: 2027-02-01\n    end: 2027-12-31\n    deprovision_on_end: true\n"))
     report = report_of(estate_git, "zephyr for a year")
-    assert [p.day for p in report.previews] == [ZEPHYR_DAY, D(2028, 1, 1)]
-    assert report.previews[0].changes and report.previews[1].changes == []
-    assert "services are torn down" in report.previews[1].events[0].what
+    assert [p.day for p in report.previews] == [ZEPHYR_DAY - dt.timedelta(days=7), ZEPHYR_DAY,
+                                                D(2028, 1, 1)]
+    assert report.previews[1].changes and report.previews[2].changes == []
+    assert "services are torn down" in report.previews[2].events[0].what
 
 
 def test_a_day_the_effect_ends_is_listed_with_the_estate_date_that_ends_it(
@@ -179,7 +189,8 @@ def test_events_of_a_new_and_a_deleted_file(estate_git: EstateGit) -> None:
     estate_git.commit("zephyr")
     head = load_estate(estate_git.root)
     assert [e.text() for e in pr_events(None, head, {"zephyr"}, set())] == [
-        "zephyr: contract at man1 starts", "zephyr: moves into 1.04 at man1"]
+        "zephyr: Wi-Fi Secure accounts at man1 and their invitations go out (they work from "
+        "2027-02-01)", "zephyr: contract at man1 starts", "zephyr: moves into 1.04 at man1"]
     gone = pr_events(head, load_estate(estate_git.root), {"nobody"}, set())
     assert gone == []
 

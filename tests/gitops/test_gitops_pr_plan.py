@@ -43,9 +43,14 @@ def test_the_comment_says_what_happens_on_the_move_in_day_and_nothing_else(
     assert md.startswith(MARKER) and len(md) <= COMMENT_LIMIT
     assert "**No change today.** Nothing in this change affects a live system on 2026-11-26." \
         in md
+    # A week ahead (man1's radius.invite_lead_days), Ana's Wi-Fi account and invitation.
+    lead = md[md.index("##### 2027-01-25: zephyr: Wi-Fi Secure accounts at man1 and their "
+                       "invitations go out (they work from 2027-02-01)"):md.index("##### 2027-02-01")]
+    assert "- **zephyr** at man1: + Wi-Fi user ana@zephyr.example\n" in lead
     assert "##### 2027-02-01: zephyr: contract at man1 starts; zephyr: moves into 1.04 at man1" \
         in md
-    line = next(ln for ln in md.splitlines() if ln.startswith("- **zephyr** at man1: "))
+    feb = md[md.index("##### 2027-02-01"):]
+    line = next(ln for ln in feb.splitlines() if ln.startswith("- **zephyr** at man1: "))
     for phrase in ("+ space 1.04 → 1 port to VLAN 103", "+ VLAN 103 on 2 targets",
                    "+ gateway 172.17.3.1/24", "+ Wi-Fi access group rcl-zephyr@man1",
                    "+ Wi-Fi user ana@zephyr.example", "+ Wi-Fi policy rcl-zephyr",
@@ -76,7 +81,12 @@ def test_text_and_json_carry_the_same_dates_and_attribution(
     assert eff["format_version"] == 1 and eff["today"] == "2026-11-26"
     assert eff["base"] == "HEAD~1" and eff["base_commit"] == \
         onboarding_pr.repo.commit("HEAD~1").hexsha
-    (day,) = eff["dates"]
+    lead, day = eff["dates"]
+    assert lead["date"] == "2027-01-25"
+    assert [e["what"] for e in lead["events"]] == [
+        "Wi-Fi Secure accounts at man1 and their invitations go out (they work from 2027-02-01)"]
+    assert [(c["kind"], c["key"]) for t in lead["targets"] for c in t["changes"]] == [
+        ("radius_user", "ana@zephyr.example")]
     assert day["date"] == "2027-02-01"
     assert [e["what"] for e in day["events"]] == ["contract at man1 starts",
                                                   "moves into 1.04 at man1"]
@@ -91,14 +101,15 @@ def test_text_and_json_carry_the_same_dates_and_attribution(
 def test_the_date_comes_from_the_products_clock(
         onboarding_pr: EstateGit, cli: Callable[..., Any],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # "Today" is RECONCILER_TODAY (the default of --at): the day before the move-in the
-    # same plan still previews it, and --at moves today the same way.
-    monkeypatch.setenv("RECONCILER_TODAY", "2027-01-31")
+    # "Today" is RECONCILER_TODAY (the default of --at): the day before the first effect
+    # (Ana's Wi-Fi account, a week ahead of the move-in) the same plan still previews both
+    # days, and --at moves today the same way.
+    monkeypatch.setenv("RECONCILER_TODAY", "2027-01-24")
     data = json.loads(plan(cli, onboarding_pr, "json"))
-    assert data["at"] == "2027-01-31"
-    assert [d["date"] for d in data["effective_dates"]["dates"]] == ["2027-02-01"]
+    assert data["at"] == "2027-01-24"
+    assert [d["date"] for d in data["effective_dates"]["dates"]] == ["2027-01-25", "2027-02-01"]
     res = cli("plan", "--repo", str(onboarding_pr.root), "--changed-since", "HEAD~1",
               "--format", "json", "--at", "2026-12-24")
     data = json.loads(res.stdout)
     assert data["effective_dates"]["today"] == "2026-12-24"
-    assert [d["date"] for d in data["effective_dates"]["dates"]] == ["2027-02-01"]
+    assert [d["date"] for d in data["effective_dates"]["dates"]] == ["2027-01-25", "2027-02-01"]

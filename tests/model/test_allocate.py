@@ -50,9 +50,11 @@ def test_existing_allocations_never_move(estate_dir: Path, cli: Callable[..., ob
     nets = {o: c.network for o, occ in estate.occupiers.items() for c in occ.contracts
             if c.site == "lon1" and c.network}
     assert nets["acme"].vlan == 102 and nets["orbit-analytics"].vlan == 103
-    # The newcomer takes the lowest VLAN free over its whole contract period.
-    assert nets["harbour-coffee"].vlan == 100  # bluefin released 100 before harbour started
-    assert nets["harbour-coffee"].subnet == "172.16.0.0/24"
+    # The newcomer takes the lowest VLAN free over its whole contract period: bluefin
+    # released 100 the day before harbour starts, so it rests (pools.network_cooldown_days);
+    # greenleaf's 101 is free (its file is gone, and outside git there is no history).
+    assert nets["harbour-coffee"].vlan == 101
+    assert nets["harbour-coffee"].subnet == "172.16.1.0/24"
 
 
 def test_check_mode_reports_and_writes_nothing(estate_dir: Path,

@@ -179,33 +179,35 @@ def test_rows_outside_the_managed_scope_are_untouched(radius: RadiusLab) -> None
                (JANE, "Session-Timeout", ":=", "3600"))
     before["radreply"] = sorted(before["radreply"] + [
         r for r in radius.rows()["radreply"] if JANE in r])
-    # every occupier gone: all managed rows go, the catch-all deny group stays
+    # every occupier gone: all managed rows go
     for f in (radius.root / "occupiers").glob("*.yaml"):
         f.unlink()
     refused = radius.cli("apply", "--yes", "--target", "radius", "--at", DAY)
     assert refused.exit_code == 1 and "--allow-mass-change" in refused.output  # the guard
     radius.apply(DAY, "--allow-mass-change")
-    after = {t: [r for r in rows if "rcl-deny" not in r] for t, rows in radius.rows().items()}
-    assert after == before
+    assert radius.rows() == before
     assert radius.pap("legacy-admin", "hunter22", LON).vlan == "5"
 
 
 def test_drift_in_a_group_is_reported_and_corrected(radius: RadiusLab) -> None:
     radius.apply()
     pw = radius.new_passwords()
-    radius.sql("UPDATE radgroupreply SET value = ? WHERE groupname = ? AND attribute = ?",
-               ("999", "rcl-acme@lon1", "Tunnel-Private-Group-Id"))
+    radius.sql("UPDATE radgroupcheck SET value = ? WHERE groupname = ? AND attribute = ?",
+               ("nas=lon1-wlc vlan=999", "rcl-acme@lon1", "Reconciler-Grant"))
     radius.sql("DELETE FROM radusergroup WHERE username = ? AND groupname = ?",
-               (OSCAR, "rcl-deny"))
+               (OSCAR, "rcl-greenleaf-studio@lon1"))
+    assert radius.pap(JANE, pw[JANE], LON).vlan == "999"  # the grant is what tags
+    assert not radius.pap(OSCAR, pw[OSCAR], LON).accepted  # no membership: no grant
     rc, plan = radius.plan_json()
     assert rc == 2
     got = {(c["kind"], c["key"], tuple(c["fields"])) for t in plan["targets"]
            for c in t["changes"]}
-    assert got == {("radius_group", "rcl-acme@lon1", ("reply",)),
+    assert got == {("radius_group", "rcl-acme@lon1", ("check",)),
                    ("radius_user", OSCAR, ("groups",))}
     radius.apply()
     assert radius.new_mail() == []  # no credential was touched
     assert radius.pap(JANE, pw[JANE], LON).vlan == "102"
+    assert radius.pap(OSCAR, pw[OSCAR], LON).vlan == "101"
     assert not radius.pap(OSCAR, pw[OSCAR], MAN).accepted
     assert radius.plan_json()[0] == 0
 
@@ -234,8 +236,8 @@ def test_plan_json_shows_sql_with_generated_placeholders(radius: RadiusLab) -> N
     (tp,) = plan["targets"]
     cmds = "\n".join(tp["commands"])
     assert "INSERT INTO radcheck (username, attribute, op, value) VALUES " \
-           "('jane@acme.example', 'NT-Password', ':=', <generated>);" in cmds
-    assert "'rcl-acme@man1', 'Tunnel-Private-Group-Id', ':=', '101'" in cmds
+           "('jane@acme.example', 'Reconciler-NT-Password', ':=', <generated>);" in cmds
+    assert "'rcl-acme@man1', 'Reconciler-Grant', ':=', 'nas=man1-wlc vlan=101'" in cmds
     assert json.dumps(plan).count("<generated>") == 2 * 7  # NT + SSHA2 for 7 users
 
 
@@ -249,7 +251,7 @@ def test_a_user_name_with_plus_logs_in_as_typed(radius: RadiusLab) -> None:
     assert radius.pap(user, pw, LON).vlan == "101"
     assert radius.client.mschapv2(user, pw, LON).vlan == "101"
     assert radius.sql("SELECT count(*) FROM radusergroup WHERE username = ?",
-                      ("ops=2Bwifi@greenleaf.example",)) == [(2,)]
+                      ("ops=2Bwifi@greenleaf.example",)) == [(1,)]
     assert radius.plan_json()[0] == 0
 
 
@@ -270,3 +272,31 @@ def test_a_hand_made_member_of_a_managed_group_loses_the_membership_not_its_pass
     assert radius.sql("SELECT attribute FROM radcheck WHERE username = ?",
                       ("Bob Smith",)) == [("NT-Password",)]
     assert radius.plan_json()[0] == 0
+
+
+def test_accounts_go_out_a_week_ahead_and_work_from_the_start_day(radius: RadiusLab) -> None:
+    amara = "amara.nwosu@kestrel-labs.example"  # Kestrel starts at man1 on 2027-02-01
+    radius.apply("2027-01-24")
+    assert amara not in radius.new_passwords()
+    radius.apply("2027-01-25")  # man1's lead time: 7 days
+    mail = {str(m["To"]): m.get_content() for m in radius.new_mail()}
+    assert set(mail) == {amara, "dev.singh@kestrel-labs.example"}
+    assert "It works from 2027-02-01" in mail[amara]
+    pw = _password_of(mail[amara])
+    assert not radius.pap(amara, pw, MAN).accepted  # an account, no access yet
+    assert not radius.peap(amara, pw, MAN).accepted
+    radius.apply("2027-02-01")
+    assert radius.new_mail() == []  # the same account, now granted
+    assert radius.pap(amara, pw, MAN).vlan == "102"
+    assert radius.peap(amara, pw, MAN).vlan == "102"
+    assert not radius.pap(amara, pw, LON).accepted
+
+
+def _password_of(text: str) -> str:
+    import re
+
+    from tests.radius.radius_client import Secret
+
+    m = re.search(r"Password: (\S+)", text)
+    assert m
+    return Secret(m.group(1))

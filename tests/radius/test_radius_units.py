@@ -60,19 +60,40 @@ def _radius(root: Path, day: str) -> dict[tuple[str, str], Any]:
 
 def test_intent_follows_contract_dates_and_mac_auth(estate_dir: Path) -> None:
     res = _radius(estate_dir, "2026-11-26")
-    assert res[("radius_group", "rcl-acme@lon1")].attrs["check"] == \
-        ["NAS-Identifier == lon1-wlc"]
-    assert "Tunnel-Private-Group-Id := 102" in res[("radius_group", "rcl-acme@lon1")].attrs["reply"]
+    # one row selects the NAS, one grants: the NAS and the VLAN together, no reply rows
+    assert res[("radius_group", "rcl-acme@lon1")].attrs == {
+        "check": ["NAS-Identifier == lon1-wlc", "Reconciler-Grant := nas=lon1-wlc vlan=102"],
+        "reply": []}
     # Bluefin ended (deprovisioned), Kestrel starts in 2027: no groups, no users
     assert not any("bluefin" in k or "kestrel" in k for _kind, k in res)
     assert ("radius_user", "owen.price@northwind-legal.example") not in res  # wifi_secure off
     # MAC auth only where the site enables it: Manchester's printer, not Greenleaf's (London)
     macs = {k for kind, k in res if kind == "radius_mac"}
     assert "001ba95c1001" in macs and not macs & {"3cd92b4e1102", "00107fa39c20"}
+    assert res[("radius_mac", "001ba95c1001")].attrs == {
+        "groups": {"rcl-northwind-legal@man1": 10},
+        "check": ["Reconciler-Cleartext-Password := 001ba95c1001"]}
     later = _radius(estate_dir, "2027-02-01")
     assert ("radius_group", "rcl-kestrel-labs@man1") in later
-    assert later[("radius_user", "jane@acme.example")].attrs["groups"] == \
-        {"rcl-acme@man1": 10, "rcl-deny": 1000}
+    assert later[("radius_user", "jane@acme.example")].attrs["groups"] == {"rcl-acme@man1": 10}
+
+
+def test_accounts_come_a_lead_time_ahead_and_the_grant_on_the_start_day(
+        estate_dir: Path) -> None:
+    # Kestrel Labs starts at man1 on 2027-02-01; man1 keeps the default lead of 7 days.
+    amara = ("radius_user", "amara.nwosu@kestrel-labs.example")
+    grant = ("radius_group", "rcl-kestrel-labs@man1")
+    assert amara not in _radius(estate_dir, "2027-01-24")
+    early = _radius(estate_dir, "2027-01-25")
+    assert early[amara].attrs["groups"] == {"rcl-kestrel-labs@man1": 10}
+    assert early[amara].attrs["invite"]["starts"] == "2027-02-01"
+    assert grant not in early  # an account, no access yet
+    on_day = _radius(estate_dir, "2027-02-01")
+    assert grant in on_day and "starts" not in on_day[amara].attrs["invite"]
+    path = estate_dir / "sites" / "man1.yaml"
+    path.write_text(path.read_text().replace("mac_auth: true,", "mac_auth: true, "
+                                             "invite_lead_days: 14,"))
+    assert amara in _radius(estate_dir, "2027-01-18")
 
 
 def test_values_outside_the_scope_never_become_sql() -> None:
@@ -84,6 +105,11 @@ def test_values_outside_the_scope_never_become_sql() -> None:
         Change("create", "radius", "radius_user", "Robert'); DROP TABLE radcheck;--", None,
                {"groups": {}, "credential_version": 1}),
         Change("create", "radius", "radius_mac", "zz", None, {"groups": {}, "check": []}),
+        # only the rows the server's policy expects: no Auth-Type, no plain password
+        Change("create", "radius", "radius_group", "rcl-a@b", None,
+               {"check": ["Auth-Type := Accept"], "reply": []}),
+        Change("create", "radius", "radius_mac", "001122334455", None,
+               {"groups": {}, "check": ["Cleartext-Password := 001122334455"]}),
     ]
     for c in bad:
         with pytest.raises(ConfigError):
