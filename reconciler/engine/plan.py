@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from ..clock import now_utc
 from ..errors import PlanError, ReconcilerError
-from .credentials import MASK, CredentialStore, redact_settings
+from .credentials import CredentialStore
 from .diff import diff, order_changes
 from .guard import (
     Loss,
@@ -29,7 +29,8 @@ from .target import Target
 
 # 2: commands are a contract (template digests), owners on both sides of a change,
 # what occupiers hold and date-driven changes for the guard.
-FORMAT_VERSION = 2
+# 3: no connection settings or credentials; a saved plan is signed (engine.plan_file).
+FORMAT_VERSION = 3
 
 
 class Desired(Protocol):
@@ -70,8 +71,8 @@ class TargetPlan:
     def to_json(self) -> dict[str, Any]:
         s = self.spec
         return {"target": s.id, "platform": s.platform, "site": s.site,
-                "spec": {"settings": redact_settings(s.settings), "scope": dict(s.scope),
-                         "credentials": s.credentials},
+                # Where a target is reached and how it logs in is never in a plan.
+                "spec": {"scope": dict(s.scope)},
                 "live_digest": self.digest, "error": self.error,
                 "live_count": self.live_count, "desired_count": self.desired_count,
                 "held": {k: dict(sorted(v.items())) for k, v in sorted(self.held.items())},
@@ -83,9 +84,8 @@ class TargetPlan:
 
     @staticmethod
     def from_json(d: Mapping[str, Any]) -> TargetPlan:
-        sp = d["spec"]
-        spec = TargetSpec(d["target"], d["platform"], d["site"], sp.get("settings", {}),
-                          sp.get("scope", {}), sp.get("credentials"))
+        sp = d.get("spec") or {}
+        spec = TargetSpec(d["target"], d["platform"], d["site"], {}, sp.get("scope", {}))
         return TargetPlan(
             spec, [Change.from_json(c) for c in d.get("changes", [])],
             [str(c) for c in d.get("commands", [])], d.get("live_digest"), d.get("error"),
@@ -177,11 +177,6 @@ def open_target(spec: TargetSpec, registry: Mapping[str, TargetClass],
     cls = registry.get(spec.platform)
     if cls is None:
         raise UnknownPlatformError(spec.platform, list(registry))
-    masked = sorted(k for k, v in spec.settings.items() if isinstance(v, str) and MASK in v)
-    if masked:
-        from ..errors import ConfigError
-        raise ConfigError(f"{spec.id}: {', '.join(masked)} masked in the saved plan (a plan "
-                          "never holds a password): give the same endpoints file again")
     credential = creds.get(spec.credentials) if spec.credentials else None
     target: Target = cls(spec, credential)
     return target
@@ -194,21 +189,52 @@ def plan_target(spec: TargetSpec, desired: Sequence[Resource],
         with open_target(spec, registry, creds) as target:
             live = target.read()
             tp.live_count = len(live)
-            kinds, entries = kinds_of(type(target))
-            tp.held = _nested(held(live, kinds, entries))
-            tp.entry_owners = entry_owners(live, entries)
             tp.digest = digest(live)
             changes = order_changes(diff(live, desired, target.write_only), target.kind_order)
             # In the form a saved plan carries, so that what is rendered from a saved plan
             # is byte for byte what was rendered here (the commands are a contract).
             tp.changes = [Change.from_json(c.to_json()) for c in changes]
             tp.commands = target.render(tp.changes) if tp.changes else []
-            claims = getattr(target, "foreign_claims", None)
-            if claims is not None and tp.changes:
-                tp.refusals = list(claims(tp.changes))
+            live_figures(tp, target, live)
     except ReconcilerError as exc:
         tp.error = str(exc)
     return tp
+
+
+def live_figures(tp: TargetPlan, target: Target, live: Sequence[Resource],
+                 claims: bool = True) -> None:
+    """What the guard and the scope check know of a target, from its live state only:
+    what occupiers hold, who owns shared entries, what the changes would take over."""
+    kinds, entries = kinds_of(type(target))
+    tp.held = _nested(held(live, kinds, entries))
+    tp.entry_owners = entry_owners(live, entries)
+    judge = getattr(target, "foreign_claims", None) if claims else None
+    tp.refusals = list(judge(tp.changes)) if judge is not None and tp.changes else []
+
+
+def judge_live(plan: Plan, registry: Mapping[str, TargetClass], creds: CredentialStore,
+               *, max_workers: int = 32) -> None:
+    """A saved plan's refusals and guard figures, found out again from a live read: what
+    a plan file says of them is never used (apply judges the date-driven part from git)."""
+    def one(tp: TargetPlan) -> TargetPlan:
+        tp.held, tp.entry_owners, tp.refusals, tp.date_driven = {}, {}, [], set()
+        if tp.error is not None:
+            return tp  # a target the plan could not read keeps the plan unappliable
+        try:
+            with open_target(tp.spec, registry, creds) as target:
+                live = target.read()
+                # Changed since the plan: apply refuses it as stale (naming it) before
+                # anything is sent; what it would take over is judged on the state it read.
+                live_figures(tp, target, live, claims=digest(live) == tp.digest)
+        except ReconcilerError as exc:
+            tp.error = str(exc)
+        return tp
+
+    limits = {p: getattr(c, "max_concurrency", 8) for p, c in registry.items()}
+    plan.targets = run_bounded(plan.targets, one, lambda t: t.spec.platform, limits,
+                               max_workers)
+    plan.refusals = [r for t in plan.targets for r in t.refusals]
+    plan.guard, plan.date_losses = [], []
 
 
 def render_commands(plan: Plan, registry: Mapping[str, TargetClass],

@@ -8,11 +8,13 @@ and the seed templates. Tests build their labs here, never through the CLI.
 from __future__ import annotations
 
 import io
+import secrets
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 
+from ..engine.plan_file import SIGNING_CREDENTIAL, SIGNING_FIELD
 from ..lab.files import write_private
 from ..model.estate import Estate
 from .kea import kea_installed, plan_kea
@@ -36,6 +38,8 @@ def build_lab(estate: Estate, workdir: Path) -> LabPlan:
     plan = LabPlan()
     for planner in LAB_PLANNERS:
         planner(estate, workdir, plan)
+    # Saved plans are signed with a key from the credential store: the lab's own.
+    plan.credentials[SIGNING_CREDENTIAL] = {SIGNING_FIELD: secrets.token_hex(32)}
     return plan
 
 
