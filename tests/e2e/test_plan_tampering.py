@@ -16,6 +16,8 @@ import pyeapi
 import pytest
 from ruamel.yaml import YAML
 
+from tests.gitops.conftest import EstateGit
+
 if TYPE_CHECKING:
     from tests.e2e.conftest import LabEstate
 
@@ -125,12 +127,16 @@ def test_connection_settings_and_templates_in_a_plan_are_never_used(
 
 
 def test_refusals_and_guard_figures_are_judged_again_at_apply(lab_estate: LabEstate) -> None:
+    g = EstateGit(lab_estate.root)
     assert lab_estate.cli("apply", "--yes").exit_code == 0
-    # Northwind leaves man1 at once: the guard refuses (numbers in the plan and at apply).
-    (lab_estate.root / "occupiers" / "northwind-legal.yaml").unlink()
+    # Northwind's file deleted while its contract runs: refused (offboarding), and the
+    # guard refuses losing most of man1's ports and numbers at once.
+    g.delete("occupiers/northwind-legal.yaml")
+    g.commit("northwind leaves (the wrong way: its contract is in force)")
     out, plan = saved_plan(lab_estate)
-    guard = plan["guard_refusals"]
+    guard, refusals = plan["guard_refusals"], plan["refusals"]
     assert "site man1: 6 of 8 occupied ports would be lost (75% > 20%)" in guard
+    assert any("occupiers/northwind-legal.yaml was deleted" in r for r in refusals)
     before = lab_estate.configs()
     # Everything the file says of refusals and the guard, deleted or inflated.
     plan["refusals"], plan["guard_refusals"], plan["date_losses"], plan["errors"] = [], [], [], []
@@ -142,6 +148,6 @@ def test_refusals_and_guard_figures_are_judged_again_at_apply(lab_estate: LabEst
     lab_estate.write_plan(out, plan)
     res = lab_estate.cli("apply", str(out), "--yes")
     assert res.exit_code == 1, res.output
-    for msg in guard:
+    for msg in guard + refusals:
         assert msg in res.output
     assert lab_estate.configs() == before
