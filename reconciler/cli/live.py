@@ -41,6 +41,7 @@ from .options import (
     ResumeOpt,
     ShareOpt,
     WaitOpt,
+    offline_reconciler,
     policy,
     reconciler,
 )
@@ -83,6 +84,10 @@ def plan_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, fmt: FormatOpt = "text
              changed_since: ChangedSinceOpt = None,
              allow_offboard: AllowOffboardOpt = None,
              allow_mass_change: AllowMassOpt = False, mass_change_share: ShareOpt = 20.0,
+             offline: Annotated[bool, typer.Option(
+                 "--offline", help="Read no live system and no credentials: compare the "
+                 "estate with itself at --changed-since REF (a pull request planned without "
+                 "live credentials). Not applicable.")] = False,
              ) -> None:
     """Show what apply would change, and what it would refuse.
 
@@ -90,9 +95,13 @@ def plan_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, fmt: FormatOpt = "text
     its contract is in force, or the blast-radius guard, with the numbers). With
     --changed-since, also the change's effect on each later date it brings.
     """
-    rec = reconciler(repo, creds_file, endpoints)
-    report = rec.plan_report(_request(at, site, target, changed_since),
-                             policy(0.0, allow_mass_change, mass_change_share, allow_offboard))
+    pol = policy(0.0, allow_mass_change, mass_change_share, allow_offboard)
+    if offline:
+        report = offline_reconciler(repo).offline_report(_request(at, site, target,
+                                                                  changed_since), pol)
+    else:
+        rec = reconciler(repo, creds_file, endpoints)
+        report = rec.plan_report(_request(at, site, target, changed_since), pol)
     emit_plan(report, fmt, out, repo)
     plan = report.live
     if plan.errors or plan.refusals or plan.guard:

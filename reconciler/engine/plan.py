@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from ..clock import now_utc
 from ..errors import PlanError, ReconcilerError
-from .credentials import CredentialStore
+from .credentials import MASK, CredentialStore, redact_settings
 from .diff import diff, order_changes
 from .guard import (
     Loss,
@@ -57,6 +57,8 @@ class TargetPlan:
     date_driven: set[tuple[str, str]] = field(default_factory=set)
     #: Digest of every template the target renders with: the commands are a contract.
     templates: dict[str, str] = field(default_factory=dict)
+    #: Changes that would take over something reconciler did not make (see Plan.refusals).
+    refusals: list[str] = field(default_factory=list)
 
     @property
     def target(self) -> str:
@@ -68,7 +70,7 @@ class TargetPlan:
     def to_json(self) -> dict[str, Any]:
         s = self.spec
         return {"target": s.id, "platform": s.platform, "site": s.site,
-                "spec": {"settings": dict(s.settings), "scope": dict(s.scope),
+                "spec": {"settings": redact_settings(s.settings), "scope": dict(s.scope),
                          "credentials": s.credentials},
                 "live_digest": self.digest, "error": self.error,
                 "live_count": self.live_count, "desired_count": self.desired_count,
@@ -111,6 +113,9 @@ class Plan:
     date_losses: list[Loss] = field(default_factory=list)
     #: What the blast-radius guard refused when the plan was made (apply judges again).
     guard: list[str] = field(default_factory=list)
+    #: Made without reading any live system (a pull request without live credentials):
+    #: the estate compared with itself at a git ref; never applicable.
+    offline: bool = False
 
     @property
     def changes(self) -> list[Change]:
@@ -131,7 +136,8 @@ class Plan:
     def to_json(self) -> dict[str, Any]:
         return {"format_version": FORMAT_VERSION, "at": self.at.isoformat(),
                 "created_at": self.created_at, "commit": self.commit, "base": self.base,
-                "summary": self.summary(), "notes": self.notes, "refusals": self.refusals,
+                "summary": self.summary(), "offline": self.offline, "notes": self.notes,
+                "refusals": self.refusals,
                 "errors": self.errors, "guard_refusals": self.guard,
                 "date_losses": [x.to_json() for x in self.date_losses],
                 "targets": [t.to_json() for t in self.targets]}
@@ -146,7 +152,8 @@ class Plan:
                     d.get("created_at", ""), d.get("commit"), list(d.get("notes", [])),
                     list(d.get("refusals", [])), d.get("base"),
                     [Loss.from_json(x) for x in d.get("date_losses", [])],
-                    [str(x) for x in d.get("guard_refusals", [])])
+                    [str(x) for x in d.get("guard_refusals", [])],
+                    bool(d.get("offline", False)))
 
     def live_losses(self, registry: Mapping[str, TargetClass]) -> list[Loss]:
         """What applying this plan takes from occupiers, per site and kind (date-driven
@@ -170,6 +177,11 @@ def open_target(spec: TargetSpec, registry: Mapping[str, TargetClass],
     cls = registry.get(spec.platform)
     if cls is None:
         raise UnknownPlatformError(spec.platform, list(registry))
+    masked = sorted(k for k, v in spec.settings.items() if isinstance(v, str) and MASK in v)
+    if masked:
+        from ..errors import ConfigError
+        raise ConfigError(f"{spec.id}: {', '.join(masked)} masked in the saved plan (a plan "
+                          "never holds a password): give the same endpoints file again")
     credential = creds.get(spec.credentials) if spec.credentials else None
     target: Target = cls(spec, credential)
     return target
@@ -191,6 +203,9 @@ def plan_target(spec: TargetSpec, desired: Sequence[Resource],
             # is byte for byte what was rendered here (the commands are a contract).
             tp.changes = [Change.from_json(c.to_json()) for c in changes]
             tp.commands = target.render(tp.changes) if tp.changes else []
+            claims = getattr(target, "foreign_claims", None)
+            if claims is not None and tp.changes:
+                tp.refusals = list(claims(tp.changes))
     except ReconcilerError as exc:
         tp.error = str(exc)
     return tp
@@ -227,7 +242,8 @@ def make_plan(desired: Desired, registry: Mapping[str, TargetClass], creds: Cred
 
     limits = {p: getattr(c, "max_concurrency", 8) for p, c in registry.items()}
     targets = run_bounded(specs, one, lambda s: s.platform, limits, max_workers)
-    return Plan(at=desired.at, targets=targets)
+    return Plan(at=desired.at, targets=targets,
+                refusals=[r for t in targets for r in t.refusals])
 
 
 Renderer = Callable[[Plan], str]

@@ -21,6 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from reconciler.lab.files import write_private
+
 Json = dict[str, Any]
 
 
@@ -148,9 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(sig, lambda *_: stop.set())
     lab = Lab(config, args.config.parent).start()
     try:
-        tmp = args.ready_file.with_name(args.ready_file.name + ".tmp")
-        tmp.write_text(json.dumps({"pid": os.getpid(), "endpoints": lab.endpoints()}, indent=2))
-        os.replace(tmp, args.ready_file)
+        write_private(args.ready_file, json.dumps({"pid": os.getpid(),
+                                                   "endpoints": lab.endpoints()}, indent=2))
         stop.wait()
     finally:
         lab.stop()

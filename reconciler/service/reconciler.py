@@ -25,6 +25,7 @@ from ..engine.plan import Plan, TargetClass, make_plan
 from ..engine.resources import TargetSpec
 from ..errors import ConfigError, PlanError, StaleCommandsError
 from ..gitops.drift import DriftReport
+from ..gitops.offline import offline_plan
 from ..gitops.planning import finish_plan, plan_report
 from ..gitops.report import PlanReport
 from ..gitops.scope import Scope
@@ -128,6 +129,17 @@ class Reconciler:
         plan = self.plan_desired(desired, policy)
         return plan_report(plan, desired.estate, desired.scope, self.registry)
 
+    def offline_report(self, request: PlanRequest = EVERYTHING,
+                       policy: ApplyPolicy = DEFAULT_POLICY) -> PlanReport:
+        """The estate against itself at `changed_since`, reading no live system (a pull
+        request planned without live credentials): never applicable."""
+        desired = self.desired(request.at, request.sites, request.targets,
+                               request.changed_since)
+        plan = offline_plan(desired.state, desired.scope, self.registry)
+        finish_plan(plan, self.repo, desired.estate, desired.at, desired.scope,
+                    policy.allow_offboard, self.registry)
+        return plan_report(plan, desired.estate, desired.scope, self.registry)
+
     def plan_desired(self, desired: Desired, policy: ApplyPolicy = DEFAULT_POLICY) -> Plan:
         state = DesiredState(desired.at, {t: self._spec(s) for t, s in desired.state.targets.items()},
                              desired.state.resources)
@@ -170,6 +182,10 @@ class Reconciler:
             plan = Plan.from_json(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise PlanError(f"cannot read plan {path}: {exc}") from None
+        if plan.offline:
+            raise PlanError(f"{path} was planned offline (without live credentials): it "
+                            "compares the estate with itself; plan against the live systems "
+                            "to apply")
         for tp in plan.targets:
             tp.spec = self._spec(tp.spec)
         return plan
