@@ -2,8 +2,8 @@
 
 Read: three queries over the managed scope (see `freeradius_rows`). Apply: every
 change of a run in one SQL transaction; users created or rotated get a fresh
-random password, stored only as hashes, and an invitation through the outbox
-once the transaction has committed. The SQL is built once in Python and both
+random password, stored only as hashes, and an invitation queued in the outbox
+inside the transaction, just before it commits. The SQL is built once in Python and both
 executed and shown (as the plan's commands, secrets as <generated>), so the
 preview is exactly what runs.
 """
@@ -95,17 +95,23 @@ class FreeradiusTarget(BaseTarget):
             self._refuse_foreign(changes)
             for st in todo:
                 self.db.execute(st)
+            # Queued (durably) before the commit: a password nobody was told must never be
+            # stored. A queue that fails aborts the transaction; a commit that fails after
+            # it makes the run roll back, which withdraws the queued invitations.
+            self._queue(mails)
         result.changed = True
-        # Sent only after the commit: an invitation for a password that was never stored is
-        # worse than none. A failure here fails the run, which then undoes this transaction.
+        return result
+
+    def _queue(self, mails: list[tuple[str, str, str]]) -> None:
         for to, subject, body in mails:
             tag = "wifi-secure-" + hashlib.sha256(to.encode()).hexdigest()[:10]  # no address
             try:
-                self.sent.append(str(outbox.send([to], subject, body, tag)))
+                self.sent.append(str(outbox.send([to], subject, body, tag,
+                                                 target=self.spec.id)))
             except OSError as exc:
                 raise TargetError(self.spec.id, f"the invitation for {to} could not be "
-                                  f"delivered ({type(exc).__name__})") from exc
-        return result
+                                  f"queued ({type(exc).__name__}); nothing was changed") \
+                    from exc
 
     def foreign_claims(self, changes: Sequence[Change]) -> list[str]:
         """Users the plan creates that already exist without our mark (staff accounts)."""
