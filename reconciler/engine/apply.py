@@ -216,6 +216,12 @@ def apply_plan(plan: Plan, registry: Mapping[str, TargetClass], creds: Credentia
     limits = {p: getattr(c, "max_concurrency", 8) for p, c in registry.items()}
     stop = threading.Event()  # set on an interrupt: targets not started yet are left alone
 
+    def interrupted(exc: BaseException) -> None:
+        if not stop.is_set():  # said at once, before the targets in flight are waited for
+            stop.set()
+            result.interrupted = describe(exc)[0]
+            say({"event": "interrupted", "reason": result.interrupted})
+
     def one(run: TargetRun) -> TargetRun:
         if stop.is_set():
             return run
@@ -240,20 +246,19 @@ def apply_plan(plan: Plan, registry: Mapping[str, TargetClass], creds: Credentia
         for wave in sorted({_wave(tp, registry) for tp in pending}):
             current = [TargetRun(tp, ApplyResult(tp.target, list(tp.changes)))
                        for tp in pending if _wave(tp, registry) == wave]
-            run_bounded(current, one, lambda r: r.plan.spec.platform, limits, max_workers)
+            run_bounded(current, one, lambda r: r.plan.spec.platform, limits, max_workers,
+                        on_interrupt=interrupted)
             result.results += [r.result for r in current]
             done += current
             current = []
             if result.failed_targets:
                 break
     except BaseException as exc:  # Ctrl-C, SIGTERM, SIGHUP: roll back, then stop
-        stop.set()
         reason, code = describe(exc)
         with deferred():  # a second signal must not cut the rollback short
+            interrupted(exc)
             result.results += [r.result for r in current if r.touched or r.result.failed]
             done += current
-            result.interrupted = reason
-            say({"event": "interrupted", "reason": reason})
             _undo(done, result, registry, creds, say)
         raise RunAborted(reason, code, result) from exc
     if result.failed_targets:

@@ -16,7 +16,8 @@ Progress = Callable[[str, str], None]  # (target id, what happened)
 
 
 def run_bounded(items: Sequence[T], fn: Callable[[T], R], platform_of: Callable[[T], str],
-                limits: Mapping[str, int], max_workers: int = 32) -> list[R]:
+                limits: Mapping[str, int], max_workers: int = 32,
+                on_interrupt: Callable[[BaseException], None] | None = None) -> list[R]:
     """Run `fn` over items in parallel, at most limits[platform] at once per platform.
 
     Results keep the order of `items`; exceptions propagate from `fn` (callers turn
@@ -40,10 +41,12 @@ def run_bounded(items: Sequence[T], fn: Callable[[T], R], platform_of: Callable[
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="target")
     try:
         return list(pool.map(guarded, items))
-    except BaseException:
+    except BaseException as exc:
         # An interrupt: items not started are dropped, those in flight finish (their
         # state is what the caller's rollback reads); further signals wait for that.
         with deferred():
+            if on_interrupt is not None:
+                on_interrupt(exc)
             pool.shutdown(wait=True, cancel_futures=True)
         raise
     finally:
