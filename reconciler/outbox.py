@@ -123,6 +123,8 @@ def withdraw(target: str) -> list[str]:
     gone = []
     for folder, name in mine:
         with safefiles.open_folder(folder, create=False) as fd:
+            if not _exists(fd, name):
+                continue  # delivered already (or removed by hand)
             safefiles.remove(fd, name)
         gone.append(name)
         _record({"event": "mail-withdrawn", "file": name, "target": target})

@@ -43,6 +43,9 @@ def deliver_cmd(repo: RepoOpt = Path("."), creds_file: CredOpt = None,
     stays queued and the exit code is 1."""
     folder = _folder(repo)
     settings = mail.smtp_settings(credentials(creds_file))
+    if settings is None and not outbox.queued(folder):
+        OUT.info(f"Nothing queued in {folder}.")
+        return
     if settings is None:
         raise ConfigError("no SMTP server: give the credential `smtp` a `host` "
                           "(RECONCILER_CRED_SMTP_HOST or the credentials file)")

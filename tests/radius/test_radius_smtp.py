@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import email
 import email.message
-import json
 import email.policy
+import json
 import re
 import socketserver
 import threading
@@ -123,3 +123,26 @@ def test_smtp_down_mid_apply_keeps_the_invitations_queued_until_delivered_once(
     assert len(by_to) == len(queued)
     assert radius.pap("jane@acme.example", _password(by_to["jane@acme.example"]),
                       "lon1-wlc").vlan == "102"
+
+
+@pytest.mark.parametrize("radius", ["sqlite"], indirect=True)
+def test_a_rolled_back_rotation_gives_the_old_password_back_and_mails_nothing(
+        radius: RadiusLab) -> None:
+    radius.apply()
+    old = radius.new_passwords()["jane@acme.example"]
+
+    def rotate(doc: dict[str, Any]) -> None:
+        next(u for u in doc["users"] if u["email"] == "jane@acme.example")[
+            "credential_version"] = 2
+    radius.edit_occupier("acme", rotate)
+    # The rotation commits, then a stray membership appears with it: verify fails after
+    # the commit and the run rolls the rotation back.
+    radius.sql("CREATE TRIGGER stray AFTER INSERT ON radcheck "
+               "WHEN NEW.value = 'credential_version=2' BEGIN "
+               "INSERT INTO radusergroup (username, groupname, priority) "
+               "VALUES (NEW.username, 'rcl-greenleaf-studio@lon1', 5); END")
+    res = radius.cli("apply", "--yes", "--target", "radius", "--at", "2026-11-26")
+    assert res.exit_code == 1 and "restored to the state before this run: radius" in res.output
+    assert radius.new_mail() == []  # the undone password's invitation was withdrawn
+    # Jane's old password works again (the real server says so), not a new one nobody has.
+    assert radius.pap("jane@acme.example", old, "lon1-wlc").vlan == "102"
