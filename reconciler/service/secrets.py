@@ -16,6 +16,7 @@ from .. import mail, outbox
 from ..engine.journal import unfinished_run
 from ..engine.plan import Plan, open_target
 from ..engine.resources import Change
+from ..errors import ReconcilerError
 
 if TYPE_CHECKING:
     from .applying import Session
@@ -36,9 +37,14 @@ def redeliver(session: Session, plan: Plan) -> None:
         changes = [Change.from_json(c) for e in run.events
                    if e.get("event") == "apply" and e.get("target") == tid
                    for c in e.get("changes", [])]
-        with outbox.recording(session._record), \
-                open_target(spec, session.registry, session.creds) as target:
-            n = target.redeliver(changes)  # type: ignore[attr-defined]
+        try:
+            with outbox.recording(session._record), \
+                    open_target(spec, session.registry, session.creds) as target:
+                n = target.redeliver(changes)  # type: ignore[attr-defined]
+        except ReconcilerError as exc:  # the run itself may still converge; say it, go on
+            session.say(f"warning: {tid}: the keys of the interrupted run {run.run} could "
+                        f"not be checked for mail ({exc}); the next run tries again")
+            continue
         session._record({"event": "redelivered", "resumes": run.run, "target": tid,
                          "keys": n})
         if n:
