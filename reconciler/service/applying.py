@@ -34,6 +34,7 @@ from ..engine.lock import SiteLocks
 from ..engine.plan import Plan, TargetClass
 from ..errors import PlanError, RefusedError
 from .events import Event, EventSink, progress
+from .secrets import deliver_outbox, redeliver
 
 STATE_DIR = ".reconciler"
 
@@ -116,8 +117,6 @@ class Session:
               confirm: Callable[[Plan], bool] | None = None) -> ApplyOutcome:
         """Check, journal and apply `plan`; raise RefusedError/PlanError when it may not."""
         outcome = ApplyOutcome(plan)
-        from .secrets import redeliver
-
         redeliver(self, plan)
         reasons = self.refuse(plan, policy, origin)
         if reasons:
@@ -127,11 +126,13 @@ class Session:
         if not plan.has_changes:
             if resumes:  # the interrupted run got everything done: record that it finished
                 outcome.run = self._run(plan, origin, resumes)
+            deliver_outbox(self)  # what an earlier run left queued goes out now
             return outcome
         if confirm is not None and not confirm(plan):
             outcome.declined = True
             return outcome
         outcome.run = self._run(plan, origin, resumes)
+        deliver_outbox(self)
         return outcome
 
     def _run(self, plan: Plan, origin: str, resumes: str | None) -> RunResult:
@@ -160,9 +161,6 @@ class Session:
             raise RunAborted(reason, code, done) from exc
         self._end(result)
         self.events(Event("run", "", {"run": result}))
-        from .secrets import deliver_outbox
-
-        deliver_outbox(self)
         return result
 
     def _end(self, result: RunResult) -> None:
