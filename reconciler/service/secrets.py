@@ -55,7 +55,12 @@ def redeliver(session: Session, plan: Plan) -> None:
 def deliver_outbox(session: Session) -> None:
     """After a run: send the queue by SMTP if configured; else say what waits."""
     settings = mail.smtp_settings(session.creds)
-    waiting = outbox.queued()
+    try:
+        waiting = outbox.queued()
+    except OSError as exc:  # a link where the outbox should be: refused, said, not fatal
+        session.say(f"warning: the outbox {outbox.outbox_dir()} cannot be read "
+                    f"({exc.strerror or type(exc).__name__})")
+        return
     if not waiting:
         return
     if settings is None:

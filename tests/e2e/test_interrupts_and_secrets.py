@@ -166,3 +166,31 @@ def test_a_rollback_restores_the_previous_sip_password(lab_estate: LabEstate) ->
     withdrawn = {r["file"] for r in recs if r["event"] == "mail-withdrawn"}
     assert queued - mails and queued - mails <= withdrawn
     assert old not in json.dumps(recs)  # the password itself is never journalled
+
+
+def test_resume_finishes_a_run_whose_rollback_failed(lab_estate: LabEstate) -> None:
+    le = lab_estate
+    core = le.eos("lon1/core1")
+    core.faults.set(error_regex=r"^commit$", error_skip=1)  # its change commits, its undo not
+    (db,) = list((le.root / ".lab" / "freeradius").glob("*/radius.db"))
+    with sqlite3.connect(db) as conn:  # the last wave fails: everything is rolled back
+        conn.execute("CREATE TRIGGER fault BEFORE INSERT ON radcheck "
+                     "BEGIN SELECT RAISE(ABORT, 'injected fault'); END")
+    conn.close()
+    res = le.cli("apply", "--yes")
+    assert res.exit_code == 1, res.output
+    end = records(le)[-1]
+    assert end["event"] == "run-end" and end["restore_failed"] == ["lon1/core1"]
+    journal = le.root / ".reconciler" / "journal.jsonl"
+    left = unfinished_run(journal)
+    assert left is not None and left.run == end["run"]  # half-applied: resume's to finish
+
+    core.faults.clear()
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TRIGGER fault")
+    conn.close()
+    res = le.cli("apply", "--resume", "--yes")
+    assert res.exit_code == 0, res.output
+    assert f"Resuming run {left.run}" in res.output
+    assert unfinished_run(journal) is None
+    assert le.plan_json()[0] == 0
