@@ -28,7 +28,7 @@ from .. import outbox
 from ..engine.apply import RunResult, apply_plan
 from ..engine.credentials import CredentialStore
 from ..engine.guard import DEFAULT_SHARE, Loss, refusals
-from ..engine.interrupts import RunAborted, catching, describe
+from ..engine.interrupts import RunAborted, catching, deferred, describe
 from ..engine.journal import Journal, git_commit, who
 from ..engine.lock import SiteLocks
 from ..engine.plan import Plan, TargetClass
@@ -155,11 +155,13 @@ class Session:
             reason, code = describe(exc)
             done = exc.result if isinstance(exc, RunAborted) and exc.result else RunResult()
             done.interrupted = done.interrupted or reason
-            self._end(done)
+            with deferred():  # the end is written whatever arrives meanwhile
+                self._end(done)
             if isinstance(exc, RunAborted):
                 raise
             raise RunAborted(reason, code, done) from exc
-        self._end(result)
+        with deferred():
+            self._end(result)
         self.events(Event("run", "", {"run": result}))
         return result
 
