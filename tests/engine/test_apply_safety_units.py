@@ -291,3 +291,22 @@ def test_a_run_whose_rollback_failed_is_left_for_resume(tmp_path: Path) -> None:
     j2.write({"event": "run-start", "targets": ["t1"], "scope": ["t1", "t2"], "resumes": "r1"})
     j2.write({"event": "run-end", "result": "ok", "restore_failed": []})
     assert unfinished_run(path) is None
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_become_an_exception_only_while_a_run_catches_them(sig: str) -> None:
+    import os
+    import signal
+
+    from reconciler.engine.interrupts import Interrupted, catching, deferred, describe
+
+    signum = getattr(signal, sig)
+    before = signal.getsignal(signum)
+    with pytest.raises(Interrupted) as caught, catching():
+        os.kill(os.getpid(), signum)  # the handler runs before the next line
+        pytest.fail("not raised")
+    assert describe(caught.value) == (f"interrupted by {sig}", 128 + signum)
+    with catching(), deferred() as seen:  # during a rollback: noted, not raised
+        os.kill(os.getpid(), signum)
+    assert seen == [signum]
+    assert signal.getsignal(signum) == before  # put back as it was

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from reconciler.labplan import build_lab
 from reconciler.lab.launcher import Lab
+from reconciler.labplan import build_lab
 from reconciler.model.estate import load_estate
 from tests.conftest import REPO_ROOT, STORY_DAY, copy_estate
 from tests.gitops.actions_runner import Run, Runner
