@@ -105,6 +105,14 @@ def replace(folder: int, name: str, data: bytes, mode: int = 0o600) -> None:
         raise
 
 
+def read(folder: int, name: str) -> bytes:
+    """The bytes of `name` in the folder (a link of that name is refused, never followed)."""
+    _check_name(name)
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
+
+
 def remove(folder: int, name: str) -> None:
     """Remove `name` if present (a link is removed itself, its target is left alone)."""
     _check_name(name)

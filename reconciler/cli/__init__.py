@@ -78,6 +78,15 @@ def _register_authoring() -> None:
 _register_authoring()
 
 
+def _register_outbox() -> None:
+    from .mailbox import outbox_app
+
+    app.add_typer(outbox_app, name="outbox")
+
+
+_register_outbox()
+
+
 def _register_simulate() -> None:
     from .simulate import simulate_cmd
 

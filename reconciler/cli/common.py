@@ -21,6 +21,7 @@ from typer.exceptions import TyperException
 
 from .. import clock
 from ..engine.credentials import CredentialStore
+from ..engine.interrupts import RunAborted
 from ..errors import InputError, InputIssue, ReconcilerError
 from ..model.estate import Estate, load_estate
 
@@ -105,6 +106,9 @@ def handle_errors(fn: F) -> F:
         except ReconcilerError as exc:
             OUT.error(str(exc))
             raise typer.Exit(EXIT_ERROR) from None
+        except RunAborted as exc:
+            OUT.error(aborted_text(exc))
+            raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             OUT.error("interrupted")
             raise typer.Exit(130) from None
@@ -121,6 +125,18 @@ def handle_errors(fn: F) -> F:
             raise typer.Exit(EXIT_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def aborted_text(exc: RunAborted) -> str:
+    """What a run stopped by a signal or an unexpected error did before it stopped."""
+    text = f"the apply was {exc.reason}"
+    res = exc.result
+    if res is not None and res.restored:
+        text += "; restored to the state before this run: " + ", ".join(res.restored)
+    if res is not None and res.restore_failed:
+        text += ("; rollback FAILED on " + ", ".join(res.restore_failed)
+                 + " (`reconciler apply --resume` finishes the run)")
+    return text
 
 
 def parse_date(value: str | None) -> dt.date:

@@ -20,8 +20,9 @@ JournalOpt = Annotated[Path | None, typer.Option(
     "--journal", help="Journal file (JSON lines). Default: .reconciler/journal.jsonl in the "
     "estate repository.", envvar="RECONCILER_JOURNAL", show_default=False, metavar="FILE")]
 ResumeOpt = Annotated[bool, typer.Option(
-    "--resume", help="Finish the last interrupted apply recorded in the journal: plan its "
-    "targets again for its date and apply that.")]
+    "--resume", help="Finish the last interrupted apply recorded in the journal (or one whose "
+    "rollback failed): plan its targets again for its date and apply that; keys it made "
+    "but never mailed are queued first.")]
 AllowMassOpt = Annotated[bool, typer.Option(
     "--allow-mass-change", help="Go ahead even if occupiers of a site would lose more than "
     "the allowed share of their ports, VLANs, gateways, trunk entries, users, keys or lines.")]

@@ -10,17 +10,34 @@ target that was saved.
 Rollback is the diff swapped: after a failure, each target this run changed is
 read again and `diff(now, before)` is applied, so the platform-specific undo is
 just another apply (EOS: a new session; IOS: reverse lines; SQL: statements).
+Any failure rolls back, not only ours: an unexpected exception of a target is that
+target's failure, and an interrupt (Ctrl-C, SIGTERM, SIGHUP) stops the waves, lets the
+targets in flight finish, undoes everything touched and re-raises as `RunAborted`.
+Secrets a target holds readably (SIP passwords, PINs) are read before the change and
+handed back to the rollback, which restores them instead of inventing new ones; mail
+a rolled-back target queued is withdrawn from the outbox before anyone gets it.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ReconcilerError, StaleCommandsError, StalePlanError, VerifyError
+from .. import outbox
+from ..errors import (
+    ReconcilerError,
+    StaleCommandsError,
+    StalePlanError,
+    TargetError,
+    VerifyError,
+)
 from .credentials import CredentialStore
 from .diff import apply_changes, diff, order_changes
+from .interrupts import RunAborted, deferred, describe
 from .journal import redact_change
 from .plan import Plan, TargetClass, TargetPlan, open_target
 from .resources import Change, Resource, digest
@@ -37,6 +54,8 @@ class TargetRun:
     before: list[Resource] = field(default_factory=list)
     touched: bool = False  # something may have changed on the live system
     persisted: bool = False  # its change was saved (a rollback saves the restored state)
+    #: Secrets the change replaces or removes, read before it (memory only, never logged).
+    secrets: dict[Any, str] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -44,6 +63,7 @@ class RunResult:
     results: list[ApplyResult] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
     restore_failed: list[str] = field(default_factory=list)
+    interrupted: str | None = None  # what stopped the waves (a signal, an unexpected error)
 
     @property
     def failed_targets(self) -> list[ApplyResult]:
@@ -51,7 +71,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        return not self.failed_targets and not self.restore_failed
+        return not self.failed_targets and not self.restore_failed and not self.interrupted
 
     def raise_on_error(self) -> None:
         for r in self.failed_targets:
@@ -99,6 +119,9 @@ def _apply_one(run: TargetRun, target: Target, emit: Event) -> None:
     # Announced (and journalled) before the target is touched.
     emit({"event": "apply", "target": tp.target, "changes": _changes_json(tp.changes, target),
           "commands": list(tp.commands)})
+    keep = getattr(target, "previous_secrets", None)
+    if keep is not None:
+        run.secrets = keep(tp.changes)
     run.touched = True
     res = target.apply(tp.changes, tp.commands)
     run.result.commands = res.commands
@@ -123,6 +146,8 @@ def restore(run: TargetRun, registry: Mapping[str, TargetClass], creds: Credenti
             if back:
                 emit({"event": "rollback", "target": tp.target,
                       "changes": _changes_json(back, target)})
+                if run.secrets:  # the old SIP password/PIN, not a new one
+                    target.reuse_secrets(run.secrets)  # type: ignore[attr-defined]
                 target.apply(back)
                 again = target.read()
                 if diff(again, run.before, target.write_only):
@@ -130,11 +155,22 @@ def restore(run: TargetRun, registry: Mapping[str, TargetClass], creds: Credenti
             if run.persisted:  # the change was saved: save the restored state over it
                 target.persist()
         run.result.rolled_back = True
+        outbox.withdraw(tp.target)  # its secrets are gone again: nobody gets their mail
         emit({"event": "rolled-back", "target": tp.target})
         return True
-    except ReconcilerError as exc:
-        emit({"event": "rollback-failed", "target": tp.target, "error": str(exc)})
+    except Exception as exc:  # noqa: BLE001 - any failure of the undo is reported as one
+        emit({"event": "rollback-failed", "target": tp.target, "error": _error_text(exc)})
         return False
+
+
+def _error_text(exc: BaseException) -> str:
+    """Our errors say what to do; anything else is named by type only (its text may carry
+    what a device or a mail relay echoed, a secret included)."""
+    if isinstance(exc, ReconcilerError):
+        return str(exc)
+    if os.environ.get("RECONCILER_DEBUG"):
+        traceback.print_exception(exc)
+    return f"unexpected {type(exc).__name__} (RECONCILER_DEBUG=1 shows the traceback)"
 
 
 def preflight(plan: Plan, registry: Mapping[str, TargetClass], creds: CredentialStore, *,
@@ -154,9 +190,11 @@ def preflight(plan: Plan, registry: Mapping[str, TargetClass], creds: Credential
             with open_target(tp.spec, registry, creds) as target:
                 _check_fresh(tp, target.read())
                 check_commands(tp, target)
-        except ReconcilerError as exc:
-            res.failed, res.error = True, exc
-            say({"event": "preflight-failed", "target": tp.target, "error": str(exc)})
+        except Exception as exc:  # noqa: BLE001 - nothing changed yet: any failure stops here
+            res.failed = True
+            res.error = exc if isinstance(exc, ReconcilerError) else \
+                TargetError(tp.target, _error_text(exc))
+            say({"event": "preflight-failed", "target": tp.target, "error": _error_text(exc)})
         return res
 
     results = run_bounded(pending, one, lambda t: t.spec.platform, limits, max_workers)
@@ -176,32 +214,56 @@ def apply_plan(plan: Plan, registry: Mapping[str, TargetClass], creds: Credentia
     pending = [tp for tp in plan.targets if tp.changes]
     done: list[TargetRun] = []
     limits = {p: getattr(c, "max_concurrency", 8) for p, c in registry.items()}
-    for wave in sorted({_wave(tp, registry) for tp in pending}):
-        runs = [TargetRun(tp, ApplyResult(tp.target, list(tp.changes)))
-                for tp in pending if _wave(tp, registry) == wave]
+    stop = threading.Event()  # set on an interrupt: targets not started yet are left alone
 
-        def one(run: TargetRun) -> TargetRun:
-            try:
-                with open_target(run.plan.spec, registry, creds) as target:
-                    _apply_one(run, target, say)
-                    _persist(run, target, say)
-                say({"event": "applied", "target": run.plan.target,
-                     "verified": run.result.verified, "persisted": run.persisted})
-            except ReconcilerError as exc:
-                run.result.failed = True
-                run.result.error = exc
-                say({"event": "failed", "target": run.plan.target, "error": str(exc),
-                     "touched": run.touched})
-            if progress:
-                progress(run.plan.target, "failed" if run.result.failed else "applied")
+    def interrupted(exc: BaseException) -> None:
+        if not stop.is_set():  # said at once, before the targets in flight are waited for
+            stop.set()
+            result.interrupted = describe(exc)[0]
+            say({"event": "interrupted", "reason": result.interrupted})
+
+    def one(run: TargetRun) -> TargetRun:
+        if stop.is_set():
             return run
+        try:
+            with open_target(run.plan.spec, registry, creds) as target:
+                _apply_one(run, target, say)
+                _persist(run, target, say)
+            say({"event": "applied", "target": run.plan.target,
+                 "verified": run.result.verified, "persisted": run.persisted})
+        except Exception as exc:  # noqa: BLE001 - any failure of a target rolls the run back
+            run.result.failed = True
+            run.result.error = exc if isinstance(exc, ReconcilerError) else \
+                TargetError(run.plan.target, _error_text(exc))
+            say({"event": "failed", "target": run.plan.target,
+                 "error": _error_text(exc), "touched": run.touched})
+        if progress:
+            progress(run.plan.target, "failed" if run.result.failed else "applied")
+        return run
 
-        runs = run_bounded(runs, one, lambda r: r.plan.spec.platform, limits, max_workers)
-        result.results += [r.result for r in runs]
-        done += runs
-        if any(r.result.failed for r in runs):
+    current: list[TargetRun] = []
+    try:
+        for wave in sorted({_wave(tp, registry) for tp in pending}):
+            current = [TargetRun(tp, ApplyResult(tp.target, list(tp.changes)))
+                       for tp in pending if _wave(tp, registry) == wave]
+            run_bounded(current, one, lambda r: r.plan.spec.platform, limits, max_workers,
+                        on_interrupt=interrupted)
+            result.results += [r.result for r in current]
+            done += current
+            current = []
+            if result.failed_targets:
+                break
+    except BaseException as exc:  # Ctrl-C, SIGTERM, SIGHUP: roll back, then stop
+        reason, code = describe(exc)
+        with deferred():  # a second signal must not cut the rollback short
+            interrupted(exc)
+            result.results += [r.result for r in current if r.touched or r.result.failed]
+            done += current
             _undo(done, result, registry, creds, say)
-            break
+        raise RunAborted(reason, code, result) from exc
+    if result.failed_targets:
+        with deferred():
+            _undo(done, result, registry, creds, say)
     return result
 
 

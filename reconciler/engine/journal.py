@@ -108,6 +108,11 @@ class RunRecord:
     def interrupted(self) -> bool:
         return self.end is None
 
+    @property
+    def unfinished(self) -> bool:
+        """Never ended, or ended with a rollback that failed: either way half-applied."""
+        return self.end is None or bool(self.end.get("restore_failed"))
+
     def targets_with(self, event: str) -> list[str]:
         return [e["target"] for e in self.events if e.get("event") == event and "target" in e]
 
@@ -142,7 +147,8 @@ def read_runs(path: Path) -> Iterator[RunRecord]:
 
 
 def unfinished_run(path: Path) -> RunRecord | None:
-    """The latest run that never wrote its end, unless a later run finished its targets.
+    """The latest run that never wrote its end or whose rollback failed, unless a later
+    run finished its targets.
 
     A later successful run (a resume or a plain rerun) whose scope covered every
     target of the interrupted one converged them, so nothing is left to finish.
@@ -150,7 +156,7 @@ def unfinished_run(path: Path) -> RunRecord | None:
     runs = list(read_runs(path))
     for i in range(len(runs) - 1, -1, -1):
         r = runs[i]
-        if not r.interrupted:
+        if not r.unfinished:
             continue
         need = set(r.start.get("targets", []))
         for later in runs[i + 1:]:

@@ -6,6 +6,12 @@ it refuses a plan that could not read everything, that the offboarding check
 refused, or that the blast-radius guard refuses (a plan's own losses and the losses
 of the dates its commit sets), journals the run, and has the engine preflight,
 apply in waves, verify, persist and roll back.
+
+The journal always gets the run's end, whatever stopped it (an unexpected exception,
+Ctrl-C, SIGTERM/SIGHUP: the engine rolled back first). Mail the run queued is
+journalled as it is queued; once the run has ended, the outbox is delivered when
+SMTP is configured. Before a run, keys an interrupted run created but never queued
+are queued now (`secrets.redeliver`).
 """
 
 from __future__ import annotations
@@ -18,14 +24,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import outbox
 from ..engine.apply import RunResult, apply_plan
 from ..engine.credentials import CredentialStore
 from ..engine.guard import DEFAULT_SHARE, Loss, refusals
+from ..engine.interrupts import RunAborted, catching, deferred, describe
 from ..engine.journal import Journal, git_commit, who
 from ..engine.lock import SiteLocks
 from ..engine.plan import Plan, TargetClass
 from ..errors import PlanError, RefusedError
 from .events import Event, EventSink, progress
+from .secrets import deliver_outbox, redeliver
 
 STATE_DIR = ".reconciler"
 
@@ -108,6 +117,7 @@ class Session:
               confirm: Callable[[Plan], bool] | None = None) -> ApplyOutcome:
         """Check, journal and apply `plan`; raise RefusedError/PlanError when it may not."""
         outcome = ApplyOutcome(plan)
+        redeliver(self, plan)
         reasons = self.refuse(plan, policy, origin)
         if reasons:
             if plan.errors:
@@ -116,11 +126,13 @@ class Session:
         if not plan.has_changes:
             if resumes:  # the interrupted run got everything done: record that it finished
                 outcome.run = self._run(plan, origin, resumes)
+            deliver_outbox(self)  # what an earlier run left queued goes out now
             return outcome
         if confirm is not None and not confirm(plan):
             outcome.declined = True
             return outcome
         outcome.run = self._run(plan, origin, resumes)
+        deliver_outbox(self)
         return outcome
 
     def _run(self, plan: Plan, origin: str, resumes: str | None) -> RunResult:
@@ -132,16 +144,35 @@ class Session:
             "sites": sorted({t.spec.site for t in plan.targets}),
             "scope": [t.target for t in plan.targets], "targets": changed,
             "summary": plan.summary(), "resumes": resumes})
-        with progress(self.events, len(changed), "applying") as step:
-            result = apply_plan(plan, self.registry, self.creds, emit=self._record,
-                                progress=step)
-        self._record({
-            "event": "run-end", "result": "ok" if result.ok else "failed",
-            "applied": [r.target for r in result.results if not r.failed and not r.rolled_back],
-            "failed": {r.target: r.error_text for r in result.failed_targets},
-            "restored": result.restored, "restore_failed": result.restore_failed})
+        try:
+            with catching(), outbox.recording(self._record), \
+                    progress(self.events, len(changed), "applying") as step:
+                result = apply_plan(plan, self.registry, self.creds, emit=self._record,
+                                    progress=step)
+        except BaseException as exc:
+            # Whatever stopped it, the journal says how the run ended (the engine rolled
+            # back what it had touched before this is reached).
+            reason, code = describe(exc)
+            done = exc.result if isinstance(exc, RunAborted) and exc.result else RunResult()
+            done.interrupted = done.interrupted or reason
+            with deferred():  # the end is written whatever arrives meanwhile
+                self._end(done)
+            if isinstance(exc, RunAborted):
+                raise
+            raise RunAborted(reason, code, done) from exc
+        with deferred():
+            self._end(result)
         self.events(Event("run", "", {"run": result}))
         return result
+
+    def _end(self, result: RunResult) -> None:
+        self._record({
+            "event": "run-end",
+            "result": "ok" if result.ok else ("interrupted" if result.interrupted else "failed"),
+            "applied": [r.target for r in result.results if not r.failed and not r.rolled_back],
+            "failed": {r.target: r.error_text for r in result.failed_targets},
+            "restored": result.restored, "restore_failed": result.restore_failed,
+            **({"reason": result.interrupted} if result.interrupted else {})})
 
 
 @contextmanager

@@ -5,7 +5,9 @@ voicemail boxes and dialplan rows, in scope only; the provisioning files we
 wrote. Apply: every SQL change in one transaction; new secrets are mailed through
 the outbox just before the commit, provisioning files written once it committed.
 SIP passwords and voicemail PINs are generated on creation, kept on updates and
-never read back into resources (so never in a plan).
+never read back into resources (so never in a plan). Before a change the engine asks
+for the secrets it replaces or removes (`previous_secrets`) and hands them back to the
+rollback (`reuse_secrets`): a restored line gets its old password, not a new one.
 """
 
 from __future__ import annotations
@@ -69,6 +71,7 @@ class AsteriskTarget(BaseTarget):
         self.db = Database(spec.id, path=None if dsn else self.settings.path, dsn=dsn)
         self.folder = handsets.folder_for(spec.id, self.settings.provisioning_dir)
         self.provisioning = self.folder.path
+        self._reuse: dict[tuple[str, str], str] = {}
 
     def read(self) -> list[Resource]:
         self.foreign = {}
@@ -107,7 +110,9 @@ class AsteriskTarget(BaseTarget):
                 for s in stmts:
                     for p in s.params:
                         if isinstance(p, Secret) and id(p) not in values:
-                            old = None if p.rotate else self._existing_secret(cur, p)
+                            old = self._reuse.get((p.kind, p.key))
+                            if old is None and not p.rotate:
+                                old = self._existing_secret(cur, p)
                             values[id(p)] = old or self._generate(p)
                             if old is None:
                                 generated.append((c, values[id(p)]))
@@ -141,6 +146,21 @@ class AsteriskTarget(BaseTarget):
                               f"{self.provisioning}: {exc.strerror}") from exc
         result.changed = True
         return result
+
+    def previous_secrets(self, changes: Sequence[Change]) -> dict[tuple[str, str], str]:
+        """The passwords and PINs these changes replace or remove, as they are now."""
+        out: dict[tuple[str, str], str] = {}
+        with self.db.transaction() as cur:
+            for c in changes:
+                if c.op != "create" and c.kind in ("pbx_endpoint", "pbx_voicemail"):
+                    old = self._existing_secret(cur, Secret(c.kind, c.key))
+                    if old is not None:
+                        out[(c.kind, c.key)] = old
+        return out
+
+    def reuse_secrets(self, values: dict[tuple[str, str], str]) -> None:
+        """A rollback: these secrets come back as they were (and are not mailed)."""
+        self._reuse = dict(values)
 
     def _existing_secret(self, cur: Any, p: Secret) -> str | None:
         if p.kind == "pbx_endpoint":
@@ -177,11 +197,13 @@ class AsteriskTarget(BaseTarget):
                             f"Your SIP account for {site} ({what}):\n\n  server:   "
                             f"{self.settings.sip_server}\n  username: {change.key}\n"
                             f"  password: {value}\n\nDesk phones provisioned by the operator "
-                            "are set up already.\n", tag=f"sip-{change.key}")
+                            "are set up already.\n", tag=f"sip-{change.key}",
+                            target=self.spec.id)
             else:
                 ctx, box = self.scope.split(change.kind, change.key)
                 outbox.send(to, f"Your voicemail PIN at {site}",
-                            f"Voicemail box {box}: PIN {value}\n", tag=f"voicemail-{box}")
+                            f"Voicemail box {box}: PIN {value}\n", tag=f"voicemail-{box}",
+                            target=self.spec.id)
 
     def close(self) -> None:
         self.db.close()

@@ -2,8 +2,8 @@
 
 Read: three queries over the managed scope (see `freeradius_rows`). Apply: every
 change of a run in one SQL transaction; users created or rotated get a fresh
-random password, stored only as hashes, and an invitation through the outbox
-once the transaction has committed. The SQL is built once in Python and both
+random password, stored only as hashes, and an invitation queued in the outbox
+inside the transaction, just before it commits. The SQL is built once in Python and both
 executed and shown (as the plan's commands, secrets as <generated>), so the
 preview is exactly what runs.
 """
@@ -29,6 +29,7 @@ from .freeradius_rows import (
     MAC_ATTRS,
     PASSWORD_ATTRS,
     PLAIN_PASSWORD_ATTRS,
+    Kept,
     Scope,
     preview,
     read_resources,
@@ -74,6 +75,7 @@ class FreeradiusTarget(BaseTarget):
         self.db = RadiusDb(spec.id, dsn)
         #: Where the last apply delivered invitations, for reports.
         self.sent: list[str] = []
+        self._reuse: dict[str, Kept] = {}
 
     def read(self) -> list[Resource]:
         self.db.check_schema()
@@ -87,25 +89,52 @@ class FreeradiusTarget(BaseTarget):
         result = ApplyResult(self.spec.id, list(changes), self.render(changes))
         if not changes:
             return result
-        secrets = {c.key: generate_password() for c in changes if _new_credential(c)}
-        todo = statements(changes, self.scope, secrets)
-        # Written before the transaction so a template error changes nothing.
-        mails = [self._invitation(c, secrets[c.key]) for c in changes if c.key in secrets]
+        fresh = {c.key: generate_password() for c in changes
+                 if _new_credential(c) and c.key not in self._reuse}
+        todo = statements(changes, self.scope, {**fresh, **self._reuse})
+        # Written before the transaction so a template error changes nothing; a rollback
+        # that writes back the old hashes tells nobody anything new.
+        mails = [self._invitation(c, fresh[c.key]) for c in changes if c.key in fresh]
         with self.db.transaction():
             self._refuse_foreign(changes)
             for st in todo:
                 self.db.execute(st)
+            # Queued (durably) before the commit: a password nobody was told must never be
+            # stored. A queue that fails aborts the transaction; a commit that fails after
+            # it makes the run roll back, which withdraws the queued invitations.
+            self._queue(mails)
         result.changed = True
-        # Sent only after the commit: an invitation for a password that was never stored is
-        # worse than none. A failure here fails the run, which then undoes this transaction.
+        return result
+
+    def _queue(self, mails: list[tuple[str, str, str]]) -> None:
         for to, subject, body in mails:
             tag = "wifi-secure-" + hashlib.sha256(to.encode()).hexdigest()[:10]  # no address
             try:
-                self.sent.append(str(outbox.send([to], subject, body, tag)))
+                self.sent.append(str(outbox.send([to], subject, body, tag,
+                                                 target=self.spec.id)))
             except OSError as exc:
                 raise TargetError(self.spec.id, f"the invitation for {to} could not be "
-                                  f"delivered ({type(exc).__name__})") from exc
-        return result
+                                  f"queued ({type(exc).__name__}); nothing was changed") \
+                    from exc
+
+    def previous_secrets(self, changes: Sequence[Change]) -> dict[str, Kept]:
+        """The stored hashes of users whose password these changes replace or remove."""
+        users = [c.key for c in changes if c.kind == "radius_user" and c.op != "create"]
+        found: dict[str, dict[str, str]] = {}
+        for i in range(0, len(users), 400):
+            chunk = [sql_escape(u) for u in users[i:i + 400]]
+            rows = self.db.query(
+                f"SELECT username, attribute, value FROM radcheck WHERE username IN "  # noqa: S608
+                f"({', '.join('?' * len(chunk))}) AND attribute IN (?, ?)",
+                (*chunk, *PASSWORD_ATTRS))
+            for user, attr, value in rows:
+                found.setdefault(str(user), {})[str(attr)] = str(value)
+        return {u: Kept(h[PASSWORD_ATTRS[0]], h[PASSWORD_ATTRS[1]]) for u in users
+                if len(h := found.get(sql_escape(u), {})) == 2}
+
+    def reuse_secrets(self, values: dict[str, Kept]) -> None:
+        """A rollback: these users get their old hashes back (and no invitation)."""
+        self._reuse = dict(values)
 
     def foreign_claims(self, changes: Sequence[Change]) -> list[str]:
         """Users the plan creates that already exist without our mark (staff accounts)."""

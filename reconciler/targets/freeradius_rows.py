@@ -168,7 +168,18 @@ def validate(change: Change, scope: Scope) -> None:
                               "the reconciler writes")
 
 
-Secrets = Mapping[str, str]
+class Kept:
+    """A user's stored hashes read before a change, written back as they were by a
+    rollback (the password itself is never known here)."""
+
+    def __init__(self, nt: str, ssha: str) -> None:
+        self.nt, self.ssha = nt, ssha
+
+    def __repr__(self) -> str:
+        return "Kept(***)"
+
+
+Secrets = Mapping[str, "str | Kept"]
 
 
 def statements(changes: Sequence[Change], scope: Scope,
@@ -243,8 +254,13 @@ def _user(c: Change, scope: Scope, secrets: Secrets | None) -> list[Statement]:
     if rotate:
         assert c.after is not None
         pw = secrets.get(c.key) if secrets is not None else None
-        nt = "0x" + nt_hash(pw) if pw else GENERATED
-        ssha = ssha512(pw) if pw else GENERATED
+        nt: object
+        ssha: object
+        if isinstance(pw, Kept):
+            nt, ssha = pw.nt, pw.ssha
+        else:
+            nt = "0x" + nt_hash(pw) if pw else GENERATED
+            ssha = ssha512(pw) if pw else GENERATED
         marker = f"{MARKER_PREFIX}{c.after.get('credential_version')}"
         for attr, value in ((PASSWORD_ATTRS[0], nt), (PASSWORD_ATTRS[1], ssha),
                             (scope.marker, marker)):

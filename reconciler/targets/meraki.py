@@ -231,6 +231,10 @@ class MerakiTarget(BaseTarget):
         result.changed = True
         return result
 
+    def redeliver(self, changes: Sequence[Change]) -> int:
+        """Queue the mails of keys an interrupted run made (see `ApplyRun.redeliver`)."""
+        return ApplyRun(self, self.read_live()).redeliver(changes)
+
     def close(self) -> None:
         if self._dashboard is not None:
             try:

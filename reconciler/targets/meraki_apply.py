@@ -3,7 +3,10 @@
 The Dashboard has no transactions, so every call that changed something records its
 reverse call; when a later call fails the reverses run newest first and the network
 is as it was (the same keys included: the old passphrase is known from the read).
-New keys are mailed only once the whole apply has succeeded.
+Each new key is queued in the outbox (durably) right after the Dashboard took it, so a
+crash loses at most the keys in flight, and those `redeliver` finds on the Dashboard
+(which keeps passphrases readable) and queues on resume. A rolled-back key's mail is
+withdrawn from the outbox by the engine before it is delivered.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class ApplyRun:
         self.undo: list[tuple[str, Callable[[], None]]] = []
         self.mails: list[KeyMail] = []
         self._lock = threading.Lock()
+        self._ssid_name: str | None = None
 
     # -- driver ------------------------------------------------------------------------
     def run(self, changes: Sequence[Change]) -> None:
@@ -81,7 +85,6 @@ class ApplyRun:
                 raise TargetError(self.t.spec.id, f"{exc}; undo also failed for "
                                   f"{', '.join(failed)}: the network is half-applied") from exc
             raise
-        self._deliver()
 
     def _keys_go_first(self, changes: Sequence[Change]) -> None:
         """A policy goes only with every key bound to it: a device whose key outlived its
@@ -189,9 +192,11 @@ class ApplyRun:
         prefix = self.t.scope.prefix
         owner = c.owner if is_occupier(c.owner) else c.key[len(prefix):].split(".", 1)[0]
         device = c.key.rsplit(".", 1)[-1]
+        mail = KeyMail(owner, device, str(c.after["policy"]), passphrase,
+                       int(c.after["credential_version"]))
         with self._lock:
-            self.mails.append(KeyMail(owner, device, str(c.after["policy"]), passphrase,
-                                      int(c.after["credential_version"])))
+            self.mails.append(mail)
+        self.queue(mail)  # a failure here fails the target: the run undoes the key
 
     def _create_wifi_psk(self, c: Change) -> None:
         assert c.after is not None
@@ -270,25 +275,45 @@ class ApplyRun:
             old["policy"], [{"mac": c.key, "name": old["name"]}]))
 
     # -- delivery ---------------------------------------------------------------------------
-    def _deliver(self) -> None:
-        if not self.mails:
-            return
+    def _ssid(self) -> str:
+        with self._lock:
+            if self._ssid_name is None:
+                ssid = self.t.call(self.d.wireless.getNetworkWirelessSsid, self.net, self.ssid)
+                self._ssid_name = str(ssid.get("name", f"SSID {self.ssid}"))
+            return self._ssid_name
+
+    def queue(self, m: KeyMail) -> None:
+        """Queue the key's mail durably; the same key and value are queued once only."""
         scope = self.t.scope
-        ssid = self.t.call(self.d.wireless.getNetworkWirelessSsid, self.net, self.ssid)
-        for m in self.mails:
-            vlan = self.vlans.get(m.policy)
-            if vlan is None and m.policy in self.live.policies:
-                vlan = policy_vlan(self.live.policies[m.policy])
-            body = render_template(
-                "mail/wifi_device_key.j2", self.t.settings.templates_dir,
-                occupier_name=scope.occupier_names.get(m.owner, m.owner), device=m.device,
-                site_name=scope.site_name or self.t.spec.site,
-                ssid_name=ssid.get("name", f"SSID {self.ssid}"), passphrase=m.passphrase,
-                credential_version=m.version, vlan=vlan)
-            try:
-                outbox.send(scope.recipients.get(m.owner, []),
-                            f"Wi-Fi key for {m.device} at {scope.site_name or self.t.spec.site}",
-                            body, tag=f"wifi-key-{self.t.spec.site}-{m.owner}-{m.device}")
-            except OSError as exc:  # a failure of this target: the run rolls it back
-                raise TargetError(self.t.spec.id, f"the key for {m.device} could not be "
-                                  f"delivered: {exc.strerror or type(exc).__name__}") from None
+        vlan = self.vlans.get(m.policy)
+        if vlan is None and m.policy in self.live.policies:
+            vlan = policy_vlan(self.live.policies[m.policy])
+        body = render_template(
+            "mail/wifi_device_key.j2", self.t.settings.templates_dir,
+            occupier_name=scope.occupier_names.get(m.owner, m.owner), device=m.device,
+            site_name=scope.site_name or self.t.spec.site, ssid_name=self._ssid(),
+            passphrase=m.passphrase, credential_version=m.version, vlan=vlan)
+        try:
+            outbox.send(scope.recipients.get(m.owner, []),
+                        f"Wi-Fi key for {m.device} at {scope.site_name or self.t.spec.site}",
+                        body, tag=f"wifi-key-{self.t.spec.site}-{m.owner}-{m.device}-v{m.version}",
+                        target=self.t.spec.id, once=m.passphrase)
+        except OSError as exc:  # a failure of this target: the run rolls it back
+            raise TargetError(self.t.spec.id, f"the key for {m.device} could not be "
+                              f"queued: {exc.strerror or type(exc).__name__}") from None
+
+    def redeliver(self, changes: Sequence[Change]) -> int:
+        """Queue the mail of every key these changes made that the Dashboard holds now
+        (an interrupted run's); keys already queued or sent are skipped by name."""
+        n = 0
+        for c in changes:
+            if c.kind != "wifi_psk" or c.after is None or not (
+                    c.op == "create" or "credential_version" in c.fields):
+                continue
+            psk = self.live.psks.get(c.key)
+            want = self._psk_name(c.key, c.after["credential_version"])
+            if psk is None or psk.get("name") != want or not psk.get("passphrase"):
+                continue  # not made (or undone): nothing of it to deliver
+            self._key_mail(c, str(psk["passphrase"]))
+            n += 1
+        return n

@@ -26,6 +26,7 @@ from reconciler.errors import LockHeldError, PlanError, TargetRejected
 
 STORES: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
 FAIL_ON: set[str] = set()
+RAISE_ON: dict[str, BaseException] = {}  # not our errors: a bug, Ctrl-C
 
 
 class MemoryTarget(BaseTarget):
@@ -48,6 +49,12 @@ class MemoryTarget(BaseTarget):
               commands: Sequence[str] | None = None) -> ApplyResult:
         if self.spec.id in FAIL_ON:
             raise TargetRejected(self.spec.id, "refused by the test")
+        if self.spec.id in RAISE_ON:
+            self._apply(changes)  # half done, then the surprise (once)
+            raise RAISE_ON.pop(self.spec.id)
+        return self._apply(changes)
+
+    def _apply(self, changes: Sequence[Change]) -> ApplyResult:
         store = STORES[self.spec.id]
         for c in changes:
             if c.op == "delete":
@@ -75,6 +82,7 @@ def user(tid: str, key: str, **attrs: Any) -> Resource:
 def stores() -> None:
     STORES.clear()
     FAIL_ON.clear()
+    RAISE_ON.clear()
     STORES["a"] = {("user", "u1"): {"enabled": True, "owner": "acme", "secret": "old"}}
     STORES["b"] = {}
 
@@ -236,3 +244,69 @@ def test_guard_counts_trunk_entries_of_occupier_vlans_and_never_vacant_ports() -
     assert trunk.owner == "(site)" and trunk.live_owner == "(site)"
     port = next(c for c in changes if c.key == "Et2")  # vacated: the change names its occupier
     assert (port.owner, port.live_owner) == ("acme", "acme")
+
+
+def test_an_unexpected_exception_rolls_back_like_our_own_errors() -> None:
+    before = snapshot()
+    plan = make_plan({"a": [user("a", "u1", owner="acme"), user("a", "u2", owner="acme")],
+                      "b": [user("b", "u9", owner="acme")]})
+    RAISE_ON["b"] = RuntimeError("relay said: s3cr3t-u9")  # a library's surprise
+    events: list[dict[str, Any]] = []
+    run = apply_plan(plan, REGISTRY, CREDS, emit=events.append)
+    assert not run.ok and run.restored == ["b", "a"] and snapshot() == before
+    failed = next(e for e in events if e["event"] == "failed")
+    assert failed["target"] == "b" and "unexpected RuntimeError" in failed["error"]
+    assert "s3cr3t" not in json.dumps(events)  # its text may echo a secret: never kept
+
+
+def test_an_interrupt_mid_apply_rolls_back_and_the_journal_says_so(tmp_path: Path) -> None:
+    from reconciler.engine.interrupts import RunAborted
+    from reconciler.service.applying import ApplyPolicy, session
+    from reconciler.service.events import ignore
+
+    before = snapshot()
+    plan = make_plan({"a": [user("a", "u1", owner="acme"), user("a", "u2", owner="acme")],
+                      "b": [user("b", "u9", owner="acme")]})
+    RAISE_ON["b"] = KeyboardInterrupt()
+    journal = tmp_path / "journal.jsonl"
+    with pytest.raises(RunAborted) as caught, \
+            session(tmp_path, journal, {"lon1"}, 0, REGISTRY, CREDS, ignore) as s:
+        s.apply(plan, ApplyPolicy())
+    assert caught.value.exit_code == 130 and "SIGINT" in caught.value.reason
+    assert snapshot() == before  # b's half-done change and a's wave are both undone
+    end = [json.loads(line) for line in journal.read_text().splitlines()][-1]
+    assert end["event"] == "run-end" and end["result"] == "interrupted"
+    assert end["restored"] == ["b", "a"] and "SIGINT" in end["reason"]
+    assert unfinished_run(journal) is None  # rolled back whole: nothing to resume
+
+
+def test_a_run_whose_rollback_failed_is_left_for_resume(tmp_path: Path) -> None:
+    path = tmp_path / "j.jsonl"
+    j1 = Journal(path, "r1")
+    j1.write({"event": "run-start", "targets": ["t1", "t2"], "scope": ["t1", "t2"]})
+    j1.write({"event": "apply", "target": "t1"})
+    j1.write({"event": "run-end", "result": "failed", "restore_failed": ["t1"]})
+    assert unfinished_run(path) is not None and unfinished_run(path).run == "r1"
+    j2 = Journal(path, "r2")
+    j2.write({"event": "run-start", "targets": ["t1"], "scope": ["t1", "t2"], "resumes": "r1"})
+    j2.write({"event": "run-end", "result": "ok", "restore_failed": []})
+    assert unfinished_run(path) is None
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGHUP"])
+def test_sigterm_and_sighup_become_an_exception_only_while_a_run_catches_them(sig: str) -> None:
+    import os
+    import signal
+
+    from reconciler.engine.interrupts import Interrupted, catching, deferred, describe
+
+    signum = getattr(signal, sig)
+    before = signal.getsignal(signum)
+    with pytest.raises(Interrupted) as caught, catching():
+        os.kill(os.getpid(), signum)  # the handler runs before the next line
+        pytest.fail("not raised")
+    assert describe(caught.value) == (f"interrupted by {sig}", 128 + signum)
+    with catching(), deferred() as seen:  # during a rollback: noted, not raised
+        os.kill(os.getpid(), signum)
+    assert seen == [signum]
+    assert signal.getsignal(signum) == before  # put back as it was

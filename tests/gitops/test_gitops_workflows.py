@@ -97,3 +97,18 @@ def test_shell_steps_are_checked_when_shellcheck_is_installed(tmp_path: Path) ->
     wf.write_text(sloppy)
     res = _run(binary, wf)
     assert res.returncode != 0 and "SC2086" in res.stdout
+
+
+@pytest.mark.parametrize("name,job,after", [("apply.yml", "apply", "reconciler apply"),
+                                            ("drift.yml", "drift", "reconciler drift")])
+def test_apply_and_drift_deliver_the_outbox_even_when_they_fail(name: str, job: str,
+                                                                after: str) -> None:
+    steps = _load(name)["jobs"][job]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    deliver = next(i for i, r in enumerate(runs) if "reconciler outbox deliver" in r)
+    assert steps[deliver]["if"] == "always()"  # a failed or cancelled run queued mail too
+    assert deliver > max(i for i, r in enumerate(runs) if after in r)
+    # Generated secrets never travel as a plain artifact.
+    uploads = [str(s.get("with", {}).get("path", "")) for s in steps
+               if str(s.get("uses", "")).startswith("actions/upload-artifact")]
+    assert uploads and not any("outbox" in u for u in uploads)

@@ -202,3 +202,48 @@ def test_an_unreachable_switch_prints_no_library_traceback(tmp_path: Path) -> No
     assert res.returncode == 1 and "cannot reach eAPI at 127.0.0.1" in res.stdout
     assert "Traceback" not in res.stderr and "Connection refused" not in res.stderr
     assert "Sw1tch-Pw-93" not in res.stdout + res.stderr
+
+
+def test_the_queue_is_durable_journalled_once_only_and_withdrawn_on_rollback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    box = tmp_path / "outbox"
+    monkeypatch.setenv("RECONCILER_OUTBOX", str(box))
+    log: list[dict[str, Any]] = []
+    with outbox.recording(log.append):
+        a = outbox.send(["kim@acme.example"], "k", "Key: abc", tag="wifi-key-x-v1",
+                        target="lon1/wifi", once="abc")
+        again = outbox.send(["kim@acme.example"], "k", "Key: abc", tag="wifi-key-x-v1",
+                            target="lon1/wifi", once="abc")
+        other = outbox.send(["kim@acme.example"], "k", "Key: def", tag="wifi-key-x-v1",
+                            target="lon1/wifi", once="def")  # a new value: a new message
+        assert again == a and other != a
+        assert outbox.queued(box) == sorted([a.name, other.name])
+        assert [e["event"] for e in log] == ["mail-queued", "mail-already-queued",
+                                             "mail-queued"]
+        outbox.mark_sent(box, a.name)  # delivered: only an empty marker of it stays
+        assert outbox.queued(box) == [other.name] and (box / "sent" / a.name).read_bytes() == b""
+        outbox.send(["kim@acme.example"], "k", "Key: abc", tag="wifi-key-x-v1",
+                    target="lon1/wifi", once="abc")  # a resume: sent already, not again
+        assert outbox.queued(box) == [other.name]
+        assert outbox.withdraw("lon1/wifi") == [other.name]  # rolled back: never delivered
+    assert outbox.queued(box) == []
+    assert "abc" not in json.dumps(log) and "def" not in json.dumps(log)
+
+
+def test_delivering_a_symlinked_outbox_is_refused(tmp_path: Path,
+                                                  cli: Callable[..., Any]) -> None:
+    root = tmp_path / "estate"
+    root.mkdir()
+    elsewhere = tmp_path / "planted"
+    elsewhere.mkdir()
+    (elsewhere / "20260101T000000-x-00000000.eml").write_bytes(b"To: a@b\n\nhi\n")
+    (root / "outbox").symlink_to(elsewhere)  # committed by a pull request
+    env = {"RECONCILER_CRED_SMTP_HOST": "127.0.0.1", "RECONCILER_CRED_SMTP_PORT": "9"}
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in env.items():
+            mp.setenv(k, v)
+        mp.delenv("RECONCILER_OUTBOX", raising=False)
+        res = cli("outbox", "deliver", "--repo", str(root))
+    assert res.exit_code == 1
+    assert "symbolic link" in res.output
+    assert len(list(elsewhere.iterdir())) == 1  # nothing read, sent or removed through it
