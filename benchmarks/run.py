@@ -3,12 +3,16 @@
 
     python benchmarks/run.py --size small            # seconds; what the test suite runs
     python benchmarks/run.py --size large --ansible  # 100 sites, 200 switches; + Ansible
+    python benchmarks/run.py --size large --switches-only   # the switches alone
 
-Every step runs the `reconciler` command in a fresh process (cold: imports, loading,
-compiling, reading the switches), timed on the wall clock, its peak memory taken from
-the kernel (wait4). Round trips and commands are the emulated switches' own counters;
-the minimum number of configuration lines is worked out from the running-configs
-before and after. Prints a table and writes JSON (default benchmarks/results/).
+Every system of every site is generated (EOS and IOS switches, Wi-Fi on the Meraki
+Dashboard, RADIUS, the PBX, DHCP on Kea) unless --switches-only. Every step runs the
+`reconciler` command in a fresh process (cold: imports, loading, compiling, reading the
+systems), timed on the wall clock, its peak memory taken from the kernel (wait4).
+Round trips are counted per platform by the lab itself (`lab.control`; SQL statements
+by the SQLite engine, see `sqltrace`); the minimum number of configuration lines is
+worked out from the switches' running-configs before and after. Prints a table and
+writes JSON (default benchmarks/results/).
 """
 
 from __future__ import annotations
@@ -30,17 +34,19 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import labio  # noqa: E402
+from benchmarks import floors, labio  # noqa: E402
 from reconciler.lab.generate import Sizes, generate, write_estate  # noqa: E402
 
 SIZES = {
     "small": dict(sites=3, occupiers=30, users=300, switches=6),
     "large": dict(sites=100, occupiers=2000, users=40000, switches=200),
+    "xl": dict(sites=1000, occupiers=20000, users=400000, switches=2000),
 }
-# The counts come from the EOS emulators' counters (HTTP control endpoint); the IOS lab
-# switch keeps counters too but has no such endpoint yet, so the bench estate stays EOS.
 SWITCH_PLATFORMS = ("arista_eos",)
-CLI = "import sys; from reconciler.cli import main; sys.argv[0] = 'reconciler'; main()"
+ORGS = {"xl": 4}  # Meraki organisations (each limited to 10 requests/s on its own)
+# sqltrace counts the SQL statements of the lab's SQLite databases in the process.
+CLI = ("import sys; import benchmarks.sqltrace; from reconciler.cli import main; "
+       "sys.argv[0] = 'reconciler'; main()")
 
 
 @dataclass
@@ -60,6 +66,8 @@ class Step:
     commands: int = 0
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: per platform: targets, changed, round trips and their minimum, reads, writes
+    by_platform: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Bench:
@@ -73,8 +81,12 @@ class Bench:
             # as a CI runner with a restored cache or a workstation would.
             "RECONCILER_CACHE_DIR": str(estate.parent / "cache"),
             "RECONCILER_ENDPOINTS": str(estate / ".lab" / "endpoints.yaml"),
-            "RECONCILER_CREDENTIALS": str(estate / ".lab" / "credentials.yaml")}
-        self.eps: dict[str, dict[str, Any]] = {}
+            "RECONCILER_CREDENTIALS": str(estate / ".lab" / "credentials.yaml"),
+            "RECONCILER_BENCH_SQL": str(estate.parent / "sql-counts.jsonl")}
+        self.sql_file = Path(self.env["RECONCILER_BENCH_SQL"])
+        self.eps: dict[str, dict[str, Any]] = {}  # EOS switches (for Ansible)
+        self.control: dict[str, Any] = {}  # the lab's control endpoint
+        self.platform_of: dict[str, str] = {}  # target id -> platform (from the full plan)
         self.steps: list[Step] = []
         self.last_cpu_seconds = 0.0
 
@@ -100,25 +112,60 @@ class Bench:
                              f"{stderr[-3000:]}")
         return seconds, rc, usage.ru_maxrss / 1024, stdout
 
+    def _sql_counts(self) -> dict[str, dict[str, int]]:
+        """Statements per platform from the traced processes since the last call."""
+        out: dict[str, dict[str, int]] = {}
+        if self.sql_file.exists():
+            for line in self.sql_file.read_text().splitlines():
+                for db, counts in json.loads(line).items():
+                    platform = "asterisk" if db.startswith("pbx-") else "freeradius"
+                    acc = out.setdefault(platform, {})
+                    for k, v in counts.items():
+                        acc[k] = acc.get(k, 0) + v
+            self.sql_file.unlink()
+        return out
+
     def measured(self, name: str, *args: str, ok: tuple[int, ...], targets: int,
-                 note: str = "") -> Step:
-        """Run one step with the switches' counters reset before and read after."""
-        before = labio.configs(self.eps)
-        labio.reset_counters(self.eps)
+                 note: str = "", scope: dict[str, dict[str, int]] | None = None) -> Step:
+        """Run one step with the lab's counters reset before and read after.
+
+        `scope`: per platform, the targets the step covers and how many of them change
+        (a plan's JSON says it; an apply takes it from the plan before it).
+        """
+        before = labio.configs(self.control)
+        labio.reset_counters(self.control)
+        self._sql_counts()
         seconds, rc, rss, stdout = self.cli(*args, ok=ok)
-        counts = labio.counters(self.eps)
+        counts = labio.counters(self.control, self._sql_counts())
         if args[0] == "plan" and "json" in args:
-            targets = len(json.loads(stdout)["targets"])  # what the scoping chose
-        after = labio.configs(self.eps)
+            doc = json.loads(stdout)
+            scope = floors.scope_of(doc)  # what the scoping chose
+            targets = len(doc["targets"])
+            self.platform_of.update({t["target"]: t["platform"] for t in doc["targets"]})
+        after = labio.configs(self.control)
         min_lines, changed = labio.minimum_for(before, after)
-        step = Step(name, round(seconds, 3), rc, round(rss, 1), targets, changed,
-                    counts["round_trips"], targets + changed, counts["reads"], counts["writes"],
-                    counts["config_lines"], min_lines, counts["commands"], note,
-                    {"by_word": counts["by_word"]})
+        apply = args[0] == "apply"
+        by_platform = floors.per_platform(counts, scope or {}, self.sizes, apply)
+        step = Step(name, round(seconds, 3), rc, round(rss, 1), targets,
+                    sum(p["changed"] for p in by_platform.values()),
+                    sum(p["round_trips"] for p in by_platform.values()),
+                    sum(p["min_round_trips"] for p in by_platform.values()),
+                    sum(p.get("reads", 0) for p in by_platform.values()),
+                    sum(p.get("writes", 0) for p in by_platform.values()),
+                    sum(p.get("config_lines", 0) for p in by_platform.values()), min_lines,
+                    sum(p.get("commands", 0) for p in by_platform.values()), note,
+                    {"cpu_seconds": round(self.last_cpu_seconds, 2),
+                     "load_average_1m": round(os.getloadavg()[0], 2)}, by_platform)
         self.steps.append(step)
-        print(f"  {name:<22} {seconds:7.2f} s  exit {rc}  {rss:6.0f} MiB  "
-              f"round trips {step.round_trips} (min {step.min_round_trips})  config lines "
-              f"{step.config_lines} (min {min_lines})", file=sys.stderr, flush=True)
+        print(f"  {name:<22} {seconds:7.2f} s  exit {rc}  {rss:6.0f} MiB  load "
+              f"{os.getloadavg()[0]:.1f}  round trips {step.round_trips} (min "
+              f"{step.min_round_trips})  config lines {step.config_lines} (min {min_lines})",
+              file=sys.stderr, flush=True)
+        for plat, p in sorted(by_platform.items()):
+            print(f"      {plat:<12} targets {p['targets']:>5}  changed {p['changed']:>5}  "
+                  f"round trips {p['round_trips']:>6} (min {p['min_round_trips']})"
+                  + (f"  floor {p['floor_s']:.1f} s" if p.get("floor_s") else ""),
+                  file=sys.stderr, flush=True)
         return step
 
     def lab_up(self) -> Step:
@@ -126,12 +173,14 @@ class Bench:
         from ruamel.yaml import YAML
 
         doc = YAML(typ="safe").load((self.estate / ".lab" / "endpoints.yaml").read_text())
-        # The counters and configs come from the EOS emulators (eAPI on host:port).
+        self.control = json.loads((self.estate / ".lab" / "ready.json").read_text())["control"]
+        # Ansible's inventory: the EOS switches (eAPI on host:port).
         eos = {f"{sid}/{name}" for sid, site in generate(self.sizes)[0].items()
                for name, sw in site["switches"].items() if sw["platform"] == "arista_eos"}
         self.eps = {tid: ep for tid, ep in doc["targets"].items() if tid in eos}
-        step = Step("lab up", round(seconds, 3), rc, round(rss, 1), len(self.eps),
-                    note="start emulators for every switch (one process)")
+        step = Step("lab up", round(seconds, 3), rc, round(rss, 1), len(doc["targets"]),
+                    note="start the lab: emulators and servers for every system (one process)",
+                    extra={"load_average_1m": round(os.getloadavg()[0], 2)})
         self.steps.append(step)
         return step
 
@@ -190,11 +239,13 @@ def _supports(bench: Bench, option: str) -> bool:
 
 
 def run(size: str, workdir: Path, with_ansible: bool, forks: int,
-        all_platforms: bool = False, only_console: bool = False) -> dict[str, Any]:
+        switches_only: bool = False, only_console: bool = False,
+        first_apply: bool = True) -> dict[str, Any]:
     known = _platforms()
-    if not all_platforms:  # the switch estate; --all-platforms adds Wi-Fi, RADIUS, PBX...
+    if switches_only:  # the switch estate alone (the earlier benchmark)
         known = [p for p in known if p in SWITCH_PLATFORMS]
-    sizes = Sizes(**SIZES[size], seed=7, platforms=frozenset(known))
+    sizes = Sizes(**SIZES[size], seed=7, platforms=frozenset(known),
+                  organizations=ORGS.get(size, 1))
     estate = workdir / "estate"
     t0 = time.perf_counter()
     write_estate(sizes, estate)
@@ -203,16 +254,15 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int,
     bench = Bench(estate, sizes)
     n_targets = sizes.switch_count
     print(f"estate: {sizes.sites} sites, {n_targets} switches, {sizes.occupiers} occupiers, "
-          f"{sizes.users} users (generated in {gen_seconds:.1f} s)", file=sys.stderr)
+          f"{sizes.users} users, platforms {', '.join(sorted(known))} (generated in "
+          f"{gen_seconds:.1f} s; load {os.getloadavg()[0]:.1f})", file=sys.stderr)
     result: dict[str, Any] = {"size": size, "sizes": {k: v for k, v in asdict(sizes).items()
                                                        if k != "platforms"},
-                              "machine": _machine(), "generate_seconds": round(gen_seconds, 2)}
+                              "platforms": sorted(known), "machine": _machine(),
+                              "generate_seconds": round(gen_seconds, 2)}
     if only_console:  # no lab: the console reads git and files only
         console_step(bench, workdir)
-        result["steps"] = [asdict(s) for s in bench.steps]
-        result["peak_rss_mb"] = max(s.peak_rss_mb for s in bench.steps)
-        result["load_average_1m_after"] = round(os.getloadavg()[0], 2)
-        return result
+        return _finish(result, bench)
     changed_since = _supports(bench, "--changed-since")
     if changed_since:
         _git(estate, "init", "-q")
@@ -221,10 +271,13 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int,
              "commit", "-qm", "estate")
     bench.lab_up()
     try:
-        bench.measured("full plan (cold)", "plan", "--format", "json", ok=(2,),
-                       targets=n_targets, note="every switch read and diffed")
-        bench.measured("first apply (all)", "apply", "--yes", ok=(0,), targets=n_targets,
-                       note="the whole estate onto fresh switches")
+        full = bench.measured("full plan (cold)", "plan", "--format", "json", ok=(2,),
+                              targets=n_targets, note="every target read and diffed")
+        if not first_apply:
+            result["skipped"] = "first apply and everything after it (--plan-only)"
+            return _finish(result, bench)
+        bench.measured("first apply (all)", "apply", "--yes", ok=(0,), targets=full.targets,
+                       note="the whole estate onto fresh systems", scope=full_scope(full))
         bench.measured("no-change plan", "plan", "--format", "json", ok=(0,),
                        targets=n_targets)
         site = site_docs and sorted(site_docs)[len(site_docs) // 2]
@@ -239,7 +292,7 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int,
             bench.measured("site plan (--site)", "plan", "--format", "json", "--site", site,
                            ok=(2,), targets=at_site, note=f"the site of {moved} only")
         bench.measured("apply one space move", "apply", "--yes", *scope, ok=(0,),
-                       targets=scoped.targets)
+                       targets=scoped.targets, scope=full_scope(scoped))
         if changed_since:
             _git(estate, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid",
                  "commit", "-qam", "move")
@@ -252,8 +305,27 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int,
                                                          _move_one, workdir, forks)
             except SystemExit as exc:  # keep what was measured; say what failed
                 result["ansible_error"] = str(exc)[-2000:]
+    except SystemExit as exc:  # a step failed: keep what was measured, say which
+        result["failed"] = str(exc)[-3000:]
+        print(result["failed"], file=sys.stderr)
     finally:
         bench.lab_down()
+    return _finish(result, bench)
+
+
+def full_scope(step: Step) -> dict[str, dict[str, Any]]:
+    """The per-platform scope a plan step saw, for the apply of that plan."""
+    keys = ("targets", "changed", "changes")
+    out = {}
+    for p, row in step.by_platform.items():
+        out[p] = {k: row[k] for k in keys}
+        out[p]["servers"] = row.get("servers", 1)
+        out[p]["orgs"] = row.get("orgs", {})
+        out[p]["org_changes"] = row.get("org_changes", {})
+    return out
+
+
+def _finish(result: dict[str, Any], bench: Bench) -> dict[str, Any]:
     result["steps"] = [asdict(s) for s in bench.steps]
     result["peak_rss_mb"] = max(s.peak_rss_mb for s in bench.steps)
     result["load_average_1m_after"] = round(os.getloadavg()[0], 2)
@@ -358,9 +430,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ansible", action="store_true", help="also run Ansible's arista.eos "
                    "resource modules on the same change (creates a venv on first use)")
     p.add_argument("--forks", type=int, default=10, help="Ansible forks (default 10)")
-    p.add_argument("--all-platforms", action="store_true", help="generate the Wi-Fi, RADIUS "
-                   "and PBX systems of every site too (when their targets exist); default: "
-                   "switches only")
+    p.add_argument("--switches-only", action="store_true", help="generate the switches only "
+                   "(EOS); default: every system of every site (IOS access switches, Wi-Fi, "
+                   "RADIUS, PBX, DHCP)")
+    p.add_argument("--all-platforms", action="store_true", help=argparse.SUPPRESS)  # default
+    p.add_argument("--plan-only", action="store_true", help="stop after the cold full plan "
+                   "(an estate too large to apply in the time at hand)")
     p.add_argument("--console-only", action="store_true", help="only the console build step "
                    "(no lab): its time, peak memory and page sizes")
     p.add_argument("--markdown", type=Path, metavar="JSON", help="only print the results "
@@ -380,8 +455,8 @@ def main(argv: list[str] | None = None) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="reconciler-bench-")
         workdir = Path(tmp.name)
     try:
-        result = run(args.size, workdir, args.ansible, args.forks, args.all_platforms,
-                     args.console_only)
+        result = run(args.size, workdir, args.ansible, args.forks, args.switches_only,
+                     args.console_only, not args.plan_only)
     finally:
         if tmp is not None:
             tmp.cleanup()

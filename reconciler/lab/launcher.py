@@ -147,12 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     lab = Lab(config, args.config.parent).start()
+    control = None
     try:
+        from .control import Control
+
+        control = Control([(k, r.handle) for k, r in lab.running]).start()
         tmp = args.ready_file.with_name(args.ready_file.name + ".tmp")
-        tmp.write_text(json.dumps({"pid": os.getpid(), "endpoints": lab.endpoints()}, indent=2))
+        tmp.write_text(json.dumps({"pid": os.getpid(), "endpoints": lab.endpoints(),
+                                   "control": control.endpoint()}, indent=2))
         os.replace(tmp, args.ready_file)
         stop.wait()
     finally:
+        if control is not None:
+            control.stop()
         lab.stop()
     return 0
 
