@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import floors, labio  # noqa: E402
+from benchmarks.report import markdown, side_by_side, table  # noqa: E402
 from reconciler.lab.generate import Sizes, generate, write_estate  # noqa: E402
 
 SIZES = {
@@ -380,63 +381,6 @@ def _machine() -> dict[str, Any]:
             "python": platform.python_version(), "system": platform.platform()}
 
 
-def table(result: dict[str, Any]) -> str:
-    head = (f"{'step':<22} {'time s':>8} {'peak MiB':>9} {'targets':>8} {'changed':>8} "
-            f"{'round trips':>12} {'min':>6} {'config lines':>13} {'min':>7}")
-    rows = [head, "-" * len(head)]
-    for s in result["steps"]:
-        rows.append(f"{s['name']:<22} {s['seconds']:>8.2f} {s['peak_rss_mb']:>9.0f} "
-                    f"{s['targets']:>8} {s['changed_targets']:>8} {s['round_trips']:>12} "
-                    f"{s['min_round_trips']:>6} {s['config_lines']:>13} "
-                    f"{s['min_config_lines']:>7}")
-    m = result["machine"]
-    rows.append(f"\nmachine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; load "
-                f"average {m['load_average_1m']} before, {result['load_average_1m_after']} "
-                f"after; peak memory {result['peak_rss_mb']:.0f} MiB")
-    console = next((s for s in result["steps"] if s["name"] == "console build"), None)
-    if console:
-        x = console["extra"]
-        rows.append(f"console: {x['pages']} pages in {console['seconds']:.1f} s (CPU "
-                    f"{x.get('cpu_seconds', 0):.1f} s); estate page "
-                    f"{x['estate_page_bytes'] / 1024:.0f} KiB, largest page {x['largest_page']} "
-                    f"{x['largest_page_bytes'] / 1024:.0f} KiB, search index "
-                    f"{x['search_index_bytes'] / 2**20:.1f} MiB")
-    if "ansible_error" in result:
-        rows.append(f"\nAnsible run failed: {result['ansible_error']}")
-    if "ansible" in result:
-        a = result["ansible"]
-        rows.append("\nside by side with Ansible (arista.eos resource modules, state replaced, "
-                    f"forks={a['forks']}):")
-        for k in ("space move on every site", "no change"):
-            r = a[k]
-            rows.append(f"  {k:<26} reconciler {r['reconciler_s']:7.2f} s   ansible "
-                        f"{r['ansible_s']:7.2f} s   ratio {r['ratio']:.1f}x   "
-                        f"(ansible changed {r['ansible_changed']} hosts; round trips "
-                        f"{r['reconciler_round_trips']} vs {r['ansible_round_trips']})")
-    return "\n".join(rows)
-
-
-def markdown(result: dict[str, Any]) -> str:
-    """The results as a Markdown table (for the README)."""
-    rows = ["| step | time | peak memory | targets | changed | round trips (min) | "
-            "config lines (min) |", "|---|---:|---:|---:|---:|---:|---:|"]
-    for s in result["steps"]:
-        rows.append(f"| {s['name']} | {s['seconds']:.1f} s | {s['peak_rss_mb']:.0f} MiB | "
-                    f"{s['targets']} | {s['changed_targets']} | {s['round_trips']} "
-                    f"({s['min_round_trips']}) | {s['config_lines']} ({s['min_config_lines']}) |")
-    if "ansible" in result:
-        a = result["ansible"]
-        rows += ["", "| same change, same switches | reconciler | Ansible (forks "
-                 f"{a['forks']}) | ratio | round trips (reconciler / Ansible) |",
-                 "|---|---:|---:|---:|---:|"]
-        for k in ("space move on every site", "no change"):
-            r = a[k]
-            rows.append(f"| {k} | {r['reconciler_s']:.1f} s | {r['ansible_s']:.1f} s | "
-                        f"{r['ratio']:.0f}x | {r['reconciler_round_trips']} / "
-                        f"{r['ansible_round_trips']} |")
-    return "\n".join(rows)
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--size", choices=sorted(SIZES), default="small")
@@ -455,10 +399,23 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--console-only", action="store_true", help="only the console build step "
                    "(no lab): its time, peak memory and page sizes")
     p.add_argument("--markdown", type=Path, metavar="JSON", help="only print the results "
-                   "of an earlier run as a Markdown table")
+                   "of an earlier run as Markdown tables")
+    p.add_argument("--side-by-side", nargs="+", type=Path, metavar="JSON", help="only print "
+                   "each step at each size (earlier runs' results, smallest first)")
+    p.add_argument("--svg", type=Path, metavar="SVG", help="only draw time and memory per "
+                   "step against size into SVG, from the results given with --side-by-side")
     args = p.parse_args(argv)
     if args.markdown:
         print(markdown(json.loads(args.markdown.read_text())))
+        return 0
+    if args.side_by_side:
+        runs = [json.loads(f.read_text()) for f in args.side_by_side]
+        if args.svg:
+            from benchmarks.chart import svg
+
+            args.svg.write_text(svg(runs))
+            print(f"wrote {args.svg}")
+        print(side_by_side(runs))
         return 0
     out = args.json or ROOT / "benchmarks" / "results" / f"{args.size}.json"
     tmp = None
