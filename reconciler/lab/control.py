@@ -39,14 +39,16 @@ def _switch_state(lab: Any) -> dict[str, str]:
 
 
 def _meraki_counters(lab: Any) -> dict[str, Json]:
-    """Per organisation: requests received, refused with 429, and by operation."""
+    """Per organisation: requests received, refused with 429, and accepted by operation."""
     out: dict[str, Json] = {}
     for r in lab.requests():
         org = out.setdefault(r.org or "-", {"requests": 0, "rate_limited": 0,
                                             "by_operation": Counter()})
         org["requests"] += 1
-        org["rate_limited"] += 0 if r.accepted else 1
-        org["by_operation"][r.operation or f"{r.method} (no route)"] += 1
+        if r.accepted:
+            org["by_operation"][r.operation or f"{r.method} (no route)"] += 1
+        else:
+            org["rate_limited"] += 1
     return {k: {**v, "by_operation": dict(v["by_operation"])} for k, v in out.items()}
 
 
