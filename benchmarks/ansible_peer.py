@@ -175,7 +175,7 @@ def compare(bench: Any, site_docs: dict[str, Any], occ_docs: dict[str, Any],
         path.write_text(text)
     work = write_project(workdir / "ansible", base, playbook_bin, inventory(estate, bench.eps),
                          forks)
-    print(f"ansible: {n} hosts, forks={forks}: space move on every site", file=sys.stderr,
+    print(f"ansible: {len(bench.eps)} hosts, forks={forks}: space move on every site", file=sys.stderr,
           flush=True)
     labio.reset_counters(bench.control)
     a_move, a_move_changed, a_move_failed = run_playbook(work, playbook_bin, "move")
@@ -201,7 +201,7 @@ def compare(bench: Any, site_docs: dict[str, Any], occ_docs: dict[str, Any],
                 "reconciler_config_lines": ours.by_platform["arista_eos"]["config_lines"],
                 "ansible_config_lines": counts["config_lines"]}
 
-    return {"forks": forks, "hosts": n, "sites_moved": len(undo),
+    return {"forks": forks, "hosts": len(bench.eps), "sites_moved": len(undo),
             "space move on every site": row(ours_move, a_move, a_move_changed, a_move_failed,
                                                     move_counts),
             "no change": row(ours_same, a_same, a_same_changed, a_same_failed, same_counts),

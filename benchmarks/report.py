@@ -57,12 +57,17 @@ def _load(s: dict[str, Any]) -> str:
     return f"{la:.1f}" if la is not None else "-"
 
 
+def _cpu(s: dict[str, Any]) -> str:
+    cpu = s.get("extra", {}).get("cpu_seconds")
+    return f"{cpu:.1f} s" if cpu is not None else "-"
+
+
 def markdown(result: dict[str, Any]) -> str:
     """The results as Markdown tables (for the README)."""
-    rows = ["| step | time | load (1 min) | peak memory | targets | changed | round trips (min) | "
-            "config lines (min) |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| step | time | CPU | load (1 min) | peak memory | targets | changed | "
+            "round trips (min) | config lines (min) |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in result["steps"]:
-        rows.append(f"| {s['name']} | {s['seconds']:.1f} s | {_load(s)} | "
+        rows.append(f"| {s['name']} | {s['seconds']:.1f} s | {_cpu(s)} | {_load(s)} | "
                     f"{s['peak_rss_mb']:.0f} MiB | {s['targets']} | {s['changed_targets']} | "
                     f"{s['round_trips']:,} ({s['min_round_trips']:,}) | "
                     f"{s['config_lines']:,} ({s['min_config_lines']:,}) |")
@@ -131,6 +136,7 @@ def side_by_side(results: list[dict[str, Any]]) -> str:
         for r in results:
             s = next((x for x in r["steps"] if x["name"] == n), None)
             cells.append("not run" if s is None else
-                         f"{s['seconds']:.1f} s, {s['peak_rss_mb']:.0f} MiB (load {_load(s)})")
+                         f"{s['seconds']:.1f} s ({_cpu(s)} CPU, load {_load(s)}), "
+                         f"{s['peak_rss_mb']:.0f} MiB")
         rows.append(f"| {n} | " + " | ".join(cells) + " |")
     return "\n".join(rows)

@@ -60,9 +60,11 @@ def test_plans_read_each_target_at_its_floor_and_write_nothing(result: dict[str,
         assert by["kea"]["by_word"] == {"config-get": by["kea"]["targets"]}
         ios = by["cisco_ios"]
         # One SSH session per switch; netmiko's session set-up (terminal width and
-        # length, enable, exit) around the two reads.
+        # length, enable) around the two reads, and an `exit` that the switch may not
+        # read before the client closes.
         assert ios["sessions"] == ios["reads"] == ios["targets"], name
-        assert ios["round_trips"] == 6 * ios["targets"], name
+        assert ios["by_word"].get("show") == 2 * ios["targets"], name
+        assert 5 * ios["targets"] <= ios["round_trips"] <= 6 * ios["targets"], name
         if "freeradius" in by:  # one query per table, plus one schema check
             assert by["freeradius"]["round_trips"] == by["freeradius"]["min_round_trips"] + 1
         if "asterisk" in by:  # one query per table per site (the floor is per server)
