@@ -3,7 +3,8 @@
 By default each message is an `.eml` file under `outbox/` of the estate repository
 (git-ignored; the CLI points it there), for an operator's mail tooling to send;
 `RECONCILER_OUTBOX` names another folder; with `RECONCILER_SMTP_HOST` set, mail is
-sent through that SMTP server instead. Files are readable by the owner only.
+sent through that SMTP server instead. Files are readable by the owner only, and
+the folder is never reached through a symbolic link.
 Nothing here logs or returns a message body.
 """
 
@@ -19,6 +20,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from . import safefiles
 from .clock import now_utc
 
 ENV_DIR = "RECONCILER_OUTBOX"
@@ -59,13 +61,12 @@ def send(to: Sequence[str], subject: str, body: str, tag: str) -> Path:
     if os.environ.get(ENV_SMTP):
         return _send_smtp(msg)
     folder = outbox_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = now_utc().strftime("%Y%m%dT%H%M%S")
-    path = folder / f"{stamp}-{tag}-{uuid.uuid4().hex[:8]}.eml"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(bytes(msg))
-    return path
+    name = f"{now_utc().strftime('%Y%m%dT%H%M%S')}-{tag}-{uuid.uuid4().hex[:8]}.eml"
+    # The folder may sit in the estate repository: a committed `outbox` symlink must not
+    # carry a password elsewhere, so nothing here follows a link (`safefiles`).
+    with safefiles.open_folder(folder) as fd:
+        safefiles.create_new(fd, name, bytes(msg))
+    return folder / name
 
 
 def _send_smtp(msg: EmailMessage) -> Path:

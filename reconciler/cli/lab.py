@@ -20,6 +20,7 @@ import typer
 from ruamel.yaml import YAML
 
 from ..errors import ConfigError
+from ..lab.files import write_private
 from ..labplan import build_lab, write_lab_files
 from .common import OUT, RepoOpt, handle_errors, load
 
@@ -61,7 +62,7 @@ def up(repo: RepoOpt = Path("."),
     for note in plan.notes:
         OUT.info(note)
     config = workdir / "lab.json"
-    config.write_text(json.dumps({"components": plan.components}, indent=2))
+    write_private(config, json.dumps({"components": plan.components}, indent=2))
     ready = workdir / "ready.json"
     ready.unlink(missing_ok=True)
     log = (workdir / "lab.log").open("w")

@@ -6,13 +6,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from .. import outbox
 from ..engine.apply import RunResult
 from ..engine.plan import Plan
+from ..engine.plan_file import SIGNING_ENV, saved_form
 from ..engine.render_text import render_text
 from ..errors import ConfigError, PlanError
 from ..gitops.machine_paths import MachinePaths, scrub_report, scrub_saved
@@ -41,6 +42,7 @@ from .options import (
     ResumeOpt,
     ShareOpt,
     WaitOpt,
+    offline_reconciler,
     policy,
     reconciler,
 )
@@ -50,16 +52,24 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text, json, mark
                                         case_sensitive=False)]
 
 
-def emit_plan(report: PlanReport, fmt: str, out_file: Path | None, repo: Path) -> None:
+def emit_plan(report: PlanReport, fmt: str, out_file: Path | None, repo: Path,
+              save: Callable[[dict[str, Any]], tuple[dict[str, Any], bool]] | None = None
+              ) -> None:
     fmt = fmt.lower()
     if fmt not in ("json", "text", "markdown"):
         raise typer.BadParameter(f"unknown format {fmt!r}; use text, json or markdown",
                                  param_hint="--format")
     paths = MachinePaths(repo.resolve())
-    if out_file is not None:  # apply's input: settings, changes and commands kept exact
-        data = scrub_saved(report.to_json(), paths)
+    if out_file is not None:  # apply's input: changes, commands and digests kept exact
+        data, signed = (save or _unsigned)(scrub_saved(report.to_json(), paths))
         out_file.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        OUT.info(f"plan saved to {out_file}; apply it with `reconciler apply {out_file}`")
+        if signed:
+            OUT.info(f"plan saved to {out_file}; apply it with `reconciler apply {out_file}`")
+        elif report.live.offline:
+            OUT.info(f"plan saved to {out_file} (offline: for reading, never applied)")
+        else:
+            OUT.info(f"warning: plan saved to {out_file} UNSIGNED: there is no plan-signing key "
+                     f"(set {SIGNING_ENV}), so `apply` will refuse it")
     shown = scrub_report(report, paths)
     if fmt == "json":
         OUT.out(json.dumps(shown.to_json(), indent=2))
@@ -67,6 +77,10 @@ def emit_plan(report: PlanReport, fmt: str, out_file: Path | None, repo: Path) -
         OUT.out(render_report_text(shown))
     else:
         OUT.out(render_markdown(shown))
+
+
+def _unsigned(data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    return saved_form(data), False
 
 
 def _request(at: str | None, site: list[str] | None, target: list[str] | None,
@@ -83,6 +97,10 @@ def plan_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, fmt: FormatOpt = "text
              changed_since: ChangedSinceOpt = None,
              allow_offboard: AllowOffboardOpt = None,
              allow_mass_change: AllowMassOpt = False, mass_change_share: ShareOpt = 20.0,
+             offline: Annotated[bool, typer.Option(
+                 "--offline", help="Read no live system and no credentials: compare the "
+                 "estate with itself at --changed-since REF (a pull request planned without "
+                 "live credentials). Not applicable.")] = False,
              ) -> None:
     """Show what apply would change, and what it would refuse.
 
@@ -90,10 +108,16 @@ def plan_cmd(repo: RepoOpt = Path("."), at: AtOpt = None, fmt: FormatOpt = "text
     its contract is in force, or the blast-radius guard, with the numbers). With
     --changed-since, also the change's effect on each later date it brings.
     """
-    rec = reconciler(repo, creds_file, endpoints)
-    report = rec.plan_report(_request(at, site, target, changed_since),
-                             policy(0.0, allow_mass_change, mass_change_share, allow_offboard))
-    emit_plan(report, fmt, out, repo)
+    pol = policy(0.0, allow_mass_change, mass_change_share, allow_offboard)
+    save = None
+    if offline:
+        report = offline_reconciler(repo).offline_report(_request(at, site, target,
+                                                                  changed_since), pol)
+    else:
+        rec = reconciler(repo, creds_file, endpoints)
+        report = rec.plan_report(_request(at, site, target, changed_since), pol)
+        save = rec.save_plan
+    emit_plan(report, fmt, out, repo, save)
     plan = report.live
     if plan.errors or plan.refusals or plan.guard:
         raise typer.Exit(EXIT_ERROR)

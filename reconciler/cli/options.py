@@ -8,8 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
+from ..engine.credentials import CredentialStore, settings_secrets
 from ..service import ApplyPolicy, Reconciler
-from .common import credentials
+from .common import OUT, credentials
 from .progress import CliEvents
 
 WaitOpt = Annotated[float, typer.Option(
@@ -49,5 +50,13 @@ def policy(wait: float = 0.0, allow_mass_change: bool = False, share_percent: fl
 def reconciler(repo: Path, creds_file: Path | None, endpoints: Path | None,
                journal: Path | None = None, on_plan: Callable[[Any], None] | None = None,
                on_run: Callable[[Any], None] | None = None) -> Reconciler:
-    return Reconciler(repo, credentials(creds_file), events=CliEvents(on_plan, on_run),
-                      endpoints=endpoints, journal=journal)
+    rec = Reconciler(repo, credentials(creds_file), events=CliEvents(on_plan, on_run),
+                     endpoints=endpoints, journal=journal)
+    for fields in rec.endpoints.values():
+        OUT.secrets += settings_secrets(fields)  # an inline DSN password: never printed
+    return rec
+
+
+def offline_reconciler(repo: Path) -> Reconciler:
+    """No credentials and no endpoints: a plan of a pull request that may not see them."""
+    return Reconciler(repo, CredentialStore(environ={}), events=CliEvents(None, None))

@@ -16,6 +16,7 @@ import jinja2
 
 from ..reports.render import port_ranges
 from ..templates_dir import BUILTIN_TEMPLATES
+from ..templating import sandboxed_environment, template_loader
 
 CONSOLE_TEMPLATES = BUILTIN_TEMPLATES / "console"
 ASSETS = CONSOLE_TEMPLATES / "assets"
@@ -50,13 +51,9 @@ def _when(value: Any) -> str:
 
 
 def environment(extra: Path | None = None) -> jinja2.Environment:
-    dirs = [str(d) for d in (extra, CONSOLE_TEMPLATES) if d]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(dirs), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
-    env.filters["date"] = _date
-    env.filters["when"] = _when
-    env.filters["ports"] = port_ranges
-    env.filters["label"] = lambda s: str(s).replace("_", " ")
-    env.filters["short"] = lambda s: str(s or "")[:12]
-    return env
+    """Sandboxed like every template of the product (`reconciler.templating`)."""
+    return sandboxed_environment(
+        template_loader(extra, CONSOLE_TEMPLATES),
+        {"date": _date, "when": _when, "ports": port_ranges,
+         "label": lambda s: str(s).replace("_", " "), "short": lambda s: str(s or "")[:12]},
+        autoescape=True, trim_blocks=True, lstrip_blocks=True)

@@ -8,8 +8,11 @@ appear in reprs, plans or logs.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from ruamel.yaml import YAML
 
@@ -17,6 +20,59 @@ from ..errors import CredentialsError
 
 ENV_PREFIX = "RECONCILER_CRED_"
 PUBLIC_FIELDS = ("username", "user")
+MASK = "***"
+# Settings that are secrets whatever their value looks like.
+SECRET_SETTINGS = ("password", "secret", "api_key", "token", "key")
+_KEYWORD_PASSWORD = re.compile(r"(?<![A-Za-z_])password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)")
+
+
+def dsn_password(value: str) -> str | None:
+    """The password inside a DSN (`scheme://user:pw@host/db` or libpq `password=pw`)."""
+    if "://" in value:
+        try:
+            pw = urlsplit(value).password
+        except ValueError:
+            pw = None
+        if pw:
+            return pw
+    m = _KEYWORD_PASSWORD.search(value)
+    return m.group(1).strip("'") if m else None
+
+
+def mask_dsn(value: str) -> str:
+    """The DSN with its password replaced by ***; anything else unchanged."""
+    pw = dsn_password(value)
+    if not pw:
+        return value
+    if "://" in value:
+        parts = urlsplit(value)
+        netloc = parts.netloc.rsplit("@", 1)
+        user = netloc[0].split(":", 1)[0]
+        return value.replace(parts.netloc, f"{user}:{MASK}@{netloc[1]}", 1)
+    return _KEYWORD_PASSWORD.sub(f"password={MASK}", value)
+
+
+def redact_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Target settings as they may be shown or saved: inline passwords masked."""
+    return {k: MASK if k.lower() in SECRET_SETTINGS and v else
+            (mask_dsn(v) if isinstance(v, str) else v) for k, v in settings.items()}
+
+
+def settings_secrets(settings: Mapping[str, Any]) -> list[str]:
+    """Secrets written inline in settings (an endpoints file's DSN), for output masking."""
+    out = []
+    for k, v in settings.items():
+        if isinstance(v, str) and v:
+            if k.lower() in SECRET_SETTINGS:
+                out.append(v)
+            elif (pw := dsn_password(v)) is not None:
+                out += _forms(pw)
+    return out
+
+
+def _forms(password: str) -> list[str]:
+    """A URL's password as written (percent-encoded) and as the server receives it."""
+    return sorted({password, unquote(password)})
 
 
 class Credential(Mapping[str, str]):
@@ -89,4 +145,5 @@ class CredentialStore:
                if v and k not in PUBLIC_FIELDS]
         out += [v for k, v in self.environ.items() if k.startswith(ENV_PREFIX) and v
                 and not k.endswith(tuple(f"_{f.upper()}" for f in PUBLIC_FIELDS))]
-        return out
+        # A DSN may show up re-formatted (a driver's message): its password alone too.
+        return out + [f for v in out if (pw := dsn_password(v)) for f in _forms(pw)]

@@ -29,7 +29,8 @@ from .target import Target
 
 # 2: commands are a contract (template digests), owners on both sides of a change,
 # what occupiers hold and date-driven changes for the guard.
-FORMAT_VERSION = 2
+# 3: no connection settings or credentials; a saved plan is signed (engine.plan_file).
+FORMAT_VERSION = 3
 
 
 class Desired(Protocol):
@@ -57,6 +58,8 @@ class TargetPlan:
     date_driven: set[tuple[str, str]] = field(default_factory=set)
     #: Digest of every template the target renders with: the commands are a contract.
     templates: dict[str, str] = field(default_factory=dict)
+    #: Changes that would take over something reconciler did not make (see Plan.refusals).
+    refusals: list[str] = field(default_factory=list)
 
     @property
     def target(self) -> str:
@@ -68,8 +71,8 @@ class TargetPlan:
     def to_json(self) -> dict[str, Any]:
         s = self.spec
         return {"target": s.id, "platform": s.platform, "site": s.site,
-                "spec": {"settings": dict(s.settings), "scope": dict(s.scope),
-                         "credentials": s.credentials},
+                # Where a target is reached and how it logs in is never in a plan.
+                "spec": {"scope": dict(s.scope)},
                 "live_digest": self.digest, "error": self.error,
                 "live_count": self.live_count, "desired_count": self.desired_count,
                 "held": {k: dict(sorted(v.items())) for k, v in sorted(self.held.items())},
@@ -81,9 +84,8 @@ class TargetPlan:
 
     @staticmethod
     def from_json(d: Mapping[str, Any]) -> TargetPlan:
-        sp = d["spec"]
-        spec = TargetSpec(d["target"], d["platform"], d["site"], sp.get("settings", {}),
-                          sp.get("scope", {}), sp.get("credentials"))
+        sp = d.get("spec") or {}
+        spec = TargetSpec(d["target"], d["platform"], d["site"], {}, sp.get("scope", {}))
         return TargetPlan(
             spec, [Change.from_json(c) for c in d.get("changes", [])],
             [str(c) for c in d.get("commands", [])], d.get("live_digest"), d.get("error"),
@@ -111,6 +113,9 @@ class Plan:
     date_losses: list[Loss] = field(default_factory=list)
     #: What the blast-radius guard refused when the plan was made (apply judges again).
     guard: list[str] = field(default_factory=list)
+    #: Made without reading any live system (a pull request without live credentials):
+    #: the estate compared with itself at a git ref; never applicable.
+    offline: bool = False
 
     @property
     def changes(self) -> list[Change]:
@@ -131,7 +136,8 @@ class Plan:
     def to_json(self) -> dict[str, Any]:
         return {"format_version": FORMAT_VERSION, "at": self.at.isoformat(),
                 "created_at": self.created_at, "commit": self.commit, "base": self.base,
-                "summary": self.summary(), "notes": self.notes, "refusals": self.refusals,
+                "summary": self.summary(), "offline": self.offline, "notes": self.notes,
+                "refusals": self.refusals,
                 "errors": self.errors, "guard_refusals": self.guard,
                 "date_losses": [x.to_json() for x in self.date_losses],
                 "targets": [t.to_json() for t in self.targets]}
@@ -146,7 +152,8 @@ class Plan:
                     d.get("created_at", ""), d.get("commit"), list(d.get("notes", [])),
                     list(d.get("refusals", [])), d.get("base"),
                     [Loss.from_json(x) for x in d.get("date_losses", [])],
-                    [str(x) for x in d.get("guard_refusals", [])])
+                    [str(x) for x in d.get("guard_refusals", [])],
+                    bool(d.get("offline", False)))
 
     def live_losses(self, registry: Mapping[str, TargetClass]) -> list[Loss]:
         """What applying this plan takes from occupiers, per site and kind (date-driven
@@ -182,18 +189,52 @@ def plan_target(spec: TargetSpec, desired: Sequence[Resource],
         with open_target(spec, registry, creds) as target:
             live = target.read()
             tp.live_count = len(live)
-            kinds, entries = kinds_of(type(target))
-            tp.held = _nested(held(live, kinds, entries))
-            tp.entry_owners = entry_owners(live, entries)
             tp.digest = digest(live)
             changes = order_changes(diff(live, desired, target.write_only), target.kind_order)
             # In the form a saved plan carries, so that what is rendered from a saved plan
             # is byte for byte what was rendered here (the commands are a contract).
             tp.changes = [Change.from_json(c.to_json()) for c in changes]
             tp.commands = target.render(tp.changes) if tp.changes else []
+            live_figures(tp, target, live)
     except ReconcilerError as exc:
         tp.error = str(exc)
     return tp
+
+
+def live_figures(tp: TargetPlan, target: Target, live: Sequence[Resource],
+                 claims: bool = True) -> None:
+    """What the guard and the scope check know of a target, from its live state only:
+    what occupiers hold, who owns shared entries, what the changes would take over."""
+    kinds, entries = kinds_of(type(target))
+    tp.held = _nested(held(live, kinds, entries))
+    tp.entry_owners = entry_owners(live, entries)
+    judge = getattr(target, "foreign_claims", None) if claims else None
+    tp.refusals = list(judge(tp.changes)) if judge is not None and tp.changes else []
+
+
+def judge_live(plan: Plan, registry: Mapping[str, TargetClass], creds: CredentialStore,
+               *, max_workers: int = 32) -> None:
+    """A saved plan's refusals and guard figures, found out again from a live read: what
+    a plan file says of them is never used (apply judges the date-driven part from git)."""
+    def one(tp: TargetPlan) -> TargetPlan:
+        tp.held, tp.entry_owners, tp.refusals, tp.date_driven = {}, {}, [], set()
+        if tp.error is not None:
+            return tp  # a target the plan could not read keeps the plan unappliable
+        try:
+            with open_target(tp.spec, registry, creds) as target:
+                live = target.read()
+                # Changed since the plan: apply refuses it as stale (naming it) before
+                # anything is sent; what it would take over is judged on the state it read.
+                live_figures(tp, target, live, claims=digest(live) == tp.digest)
+        except ReconcilerError as exc:
+            tp.error = str(exc)
+        return tp
+
+    limits = {p: getattr(c, "max_concurrency", 8) for p, c in registry.items()}
+    plan.targets = run_bounded(plan.targets, one, lambda t: t.spec.platform, limits,
+                               max_workers)
+    plan.refusals = [r for t in plan.targets for r in t.refusals]
+    plan.guard, plan.date_losses = [], []
 
 
 def render_commands(plan: Plan, registry: Mapping[str, TargetClass],
@@ -227,7 +268,8 @@ def make_plan(desired: Desired, registry: Mapping[str, TargetClass], creds: Cred
 
     limits = {p: getattr(c, "max_concurrency", 8) for p, c in registry.items()}
     targets = run_bounded(specs, one, lambda s: s.platform, limits, max_workers)
-    return Plan(at=desired.at, targets=targets)
+    return Plan(at=desired.at, targets=targets,
+                refusals=[r for t in targets for r in t.refusals])
 
 
 Renderer = Callable[[Plan], str]

@@ -96,5 +96,6 @@ def render_text(plan: Plan, *, commands: bool = True) -> str:
         out.append(f"Plan: {s['create']} to create, {s['update']} to update, "
                    f"{s['delete']} to delete.")
     elif not plan.errors:
-        out.append("No changes. The live systems match the estate.")
+        out.append("No changes to the desired state." if plan.offline else
+                   "No changes. The live systems match the estate.")
     return "\n".join(out) + "\n"

@@ -85,6 +85,14 @@ class Target(Protocol):
                  tb: TracebackType | None) -> None: ...
 
 
+def claim_refusal(target: str, change: Change, what: str) -> str:
+    verb = {"create": "create", "update": "change", "delete": "delete"}[change.op]
+    return (f"{target}: the plan would {verb} {change.kind} {change.key}, but that is {what}; "
+            "reconciler only changes what it made. Free the name or number in the estate "
+            "(another allocation, another MAC or user), or remove or rename it by hand to "
+            "hand it over")
+
+
 class TargetFactory(Protocol):
     def __call__(self, spec: TargetSpec, credential: Credential | None) -> Target: ...
 
@@ -106,6 +114,19 @@ class BaseTarget:
     def __init__(self, spec: TargetSpec, credential: Credential | None) -> None:
         self.spec = spec
         self.credential = credential
+        #: What the last read() found under the scope's names or numbers that carries no
+        #: mark of ours (made by hand): (kind, key) -> what it is. Never a resource, so
+        #: never deleted; a plan that would create or change one is refused.
+        self.foreign: dict[tuple[str, str], str] = {}
+
+    def foreign_claims(self, changes: Sequence[Change]) -> list[str]:
+        """Refusals, one per change that would take over something we did not make.
+
+        Targets that cannot list such objects in read() (a controller with thousands
+        of clients) look up the keys the changes create here instead.
+        """
+        return [claim_refusal(self.spec.id, c, self.foreign[(c.kind, c.key)])
+                for c in changes if (c.kind, c.key) in self.foreign]
 
     def persist(self) -> None:
         return None  # nothing to save: the change is durable once applied (SQL, API)

@@ -167,6 +167,11 @@ def _head(b: Budget, plan: Plan, title: str) -> None:
     b.add(f"### {_esc(title)} for {plan.at.isoformat()}"
           + (f" at `{plan.commit[:10]}`" if plan.commit else ""))
     b.add("")
+    if plan.offline:
+        b.add("> [!NOTE]\n> **Planned without live credentials.** No live system was read: "
+              "the changes below are what this estate changes against the base branch's "
+              "estate. Device commands are not shown.")
+        b.add("")
     if plan.refusals or plan.guard:
         b.add("> [!CAUTION]\n> **Refused**: apply will change nothing until this is resolved.")
         for r in plan.refusals:
@@ -186,7 +191,9 @@ def _head(b: Budget, plan: Plan, title: str) -> None:
 
 def _today(report: PlanReport, site_of: SiteOf) -> Section:
     plan = report.live
-    head = [f"\n#### Today, {plan.at.isoformat()}: the live systems\n"] if report.dated else []
+    live = "against the base branch's estate (no live system read)" if plan.offline else \
+        "the live systems"
+    head = [f"\n#### Today, {plan.at.isoformat()}: {live}\n"] if report.dated else []
     if plan.has_changes:
         s = plan.summary()
         head.append(f"**Plan: {s['create']} to create, {s['update']} to update, "
@@ -198,7 +205,8 @@ def _today(report: PlanReport, site_of: SiteOf) -> Section:
         head.append(f"**No change today.** Nothing in this change affects a live system on "
                     f"{plan.at.isoformat()}.")
     elif not plan.errors:
-        head.append("**No changes.** The live systems match the estate.")
+        head.append("**No changes** to the desired state." if plan.offline else
+                    "**No changes.** The live systems match the estate.")
     return Section(head)
 
 

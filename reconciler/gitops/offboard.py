@@ -4,6 +4,9 @@ A plan that would prune live resources of an occupier that has no file any more
 is refused while that occupier's last committed version still has a contract in
 force on the plan's date. Ending the contract (end date + deprovision) is the way
 out; `--allow-offboard ID` is the explicit override.
+
+A VLAN (or its gateway) named for an occupier that was never in git at all was not
+made by reconciler (a hand-made VLAN inside a widened pool): deleting it is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from ruamel.yaml.error import YAMLError
 
 from ..engine.guard import kinds_of, net_effect
 from ..engine.plan import Plan
+from ..intent.switches import NAME_OWNED_KINDS
 from ..model.estate import OCCUPIERS_DIR, Estate
 from ..model.occupier import Occupier
 from .repo import EstateRepo
@@ -79,8 +83,17 @@ def check_offboarding(plan: Plan, estate: Estate, repo: EstateRepo | None, at: d
             continue
         last = repo.last_version(path)
         if last is None:
-            result.notes.append(f"{n} live resource(s) name occupier {owner!r}, which was "
-                                "never in git: removed as drift")
+            named = [c for c in plan.changes if c.owner == owner and c.op == "delete"
+                     and c.kind in NAME_OWNED_KINDS]
+            if named and owner not in allow:
+                what = ", ".join(f"{c.target} {c.kind} {c.key}" for c in named)
+                result.refusals.append(
+                    f"{owner}: {what} carry the name {owner!r}, which was never an occupier "
+                    "in git: made by hand, so not deleted. Remove or rename it on the "
+                    f"switch, narrow the site's pool, or pass --allow-offboard {owner}")
+            else:
+                result.notes.append(f"{n} live resource(s) name occupier {owner!r}, which "
+                                    "was never in git: removed as drift")
             continue
         sha, text = last
         sites, problem = _in_force(text, at)

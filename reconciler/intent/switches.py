@@ -16,6 +16,10 @@ from ..model.site import Site, expand_port_ref
 from ..switching.owner import port_description, public_vlan_name, svi_key
 from .compile import DesiredState, occupancy_effective, provisioned_contracts
 
+# Kinds whose only mark of ownership is an occupier id in their name (a VLAN, its gateway):
+# one that names an occupier never seen in git was made by hand, and is not deleted.
+NAME_OWNED_KINDS = ("vlan", "svi")
+
 
 def vacant_description(site: Site, space: str) -> str:
     return f"{site.vacant.description} space:{space}"
@@ -74,7 +78,8 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
         scope = {"ports": sorted(p for p, _, _ in ports[name]),
                  "vlan_ranges": [[lo, hi]], "site_vlans": sorted(site_vlans),
                  "trunks": list(sw.uplinks), "svi": sw.role == "core",
-                 "trunk_site_vlans": [site.voice_vlan] if site.voice_vlan else []}
+                 "trunk_site_vlans": [site.voice_vlan] if site.voice_vlan else [],
+                 "site_vlan_names": dict(sorted(site_vlans.items()))}
         if helper is not None:
             scope["svi_helpers"] = True
         state.add_target(TargetSpec(tid, sw.platform.value, site.id, settings, scope,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -17,6 +18,7 @@ from reconciler.lab.eos_config import (
     Interface,
     Marker,
     NotHere,
+    Raw,
     incomplete,
     invalid,
 )
@@ -26,7 +28,11 @@ from reconciler.lab.eos_names import PHYSICAL_TYPES, BadToken, expand_interfaces
 from reconciler.lab.eos_names import parse_vlan_list as _vlan_list
 from reconciler.switching.hardware import CliMode, SwitchModel
 
+# EOS keeps at most this many uncommitted sessions (`service configuration session max
+# pending N` changes it); one more `configure session NEW` is refused until one is
+# committed, aborted or removed with `no configure session NAME`.
 MAX_PENDING_SESSIONS = 5
+_MAX_PENDING_RE = re.compile(r"service configuration session max pending (\d{1,2})")
 
 # First words EOS accepts in global configuration mode (the emulator stores the ones it
 # does not model verbatim); anything else is "Invalid input".
@@ -89,6 +95,14 @@ class ConfigStore(Protocol):
 _auto_names = itertools.count(1)
 
 
+def max_pending(cfg: EosConfig) -> int:
+    """The pending-session limit the running-config sets (EOS's default otherwise)."""
+    for item in cfg.items:
+        if isinstance(item, Raw) and (m := _MAX_PENDING_RE.fullmatch(item.header.strip())):
+            return int(m.group(1))
+    return MAX_PENDING_SESSIONS
+
+
 class Cli:
     def __init__(self, store: ConfigStore) -> None:
         self.store = store
@@ -137,6 +151,10 @@ class Cli:
         head = words[0]
         if head in ("enable", "disable", "end", "exit") and len(words) == 1:
             return  # `end` after a pasted config that already ended is harmless
+        if words[:3] == ["no", "configure", "session"] and len(words) == 4:
+            if self.store.sessions.pop(words[3], None) is None:
+                raise CliError(f"Session {words[3]} does not exist")
+            return
         if head == "configure":
             if len(words) == 1 or words[1:] == ["terminal"]:
                 self._enter(None)
@@ -219,7 +237,7 @@ class Cli:
         session = sessions.get(name)
         if session is None or session.state != "pending":
             pending = sum(1 for s in sessions.values() if s.state == "pending")
-            if pending >= MAX_PENDING_SESSIONS:
+            if pending >= max_pending(self.store.running):
                 raise CliError("Maximum number of pending sessions has been reached")
             session = sessions[name] = Session(name, self.store.running.copy())
         self._enter(session)

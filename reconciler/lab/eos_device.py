@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reconciler.lab.counters import Counters
-from reconciler.lab.eos_cli import Cli, Session
+from reconciler.lab.eos_cli import Cli, Session, max_pending
 from reconciler.lab.eos_config import CliError, EosConfig, Marker, Raw, incomplete, invalid
 from reconciler.lab.eos_names import BadToken, expand_interfaces, if_type, parse_vlan_list
 from reconciler.lab.eos_parse import parse_config
@@ -305,7 +305,7 @@ class EosDevice:
                 return ({"checkpoints": {n: {"fileDate": 0, "fileUser": self.username}
                                          for n in saved}},
                         "\n".join(["Maximum number of checkpoints: 20", *saved]) + "\n")
-            return show_sessions(self.sessions)
+            return show_sessions(self.sessions, max_pending(cfg))
         if key == "vlan":
             return show_vlan(cfg, self._vlan_filter(args, words), "configured-ports" in args)
         if key == "lldp":

@@ -29,6 +29,7 @@ from types import TracebackType
 from typing import Any
 
 from reconciler.lab.eos_device import DropConnection, EosDevice
+from reconciler.lab.files import write_private
 
 Json = dict[str, Any]
 
@@ -332,9 +333,7 @@ def load_specs(data: Mapping[str, Any], base_dir: Path | None = None) -> list[De
 
 
 def _write_ready(path: Path, lab: EosLab) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"pid": os.getpid(), "devices": lab.endpoints()}, indent=2))
-    os.replace(tmp, path)  # readers never see a half-written file
+    write_private(path, json.dumps({"pid": os.getpid(), "devices": lab.endpoints()}, indent=2))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -371,10 +371,11 @@ def session_diff(running: EosConfig, session: EosConfig, name: str) -> str:
     return text + "\n" if text else ""
 
 
-def show_sessions(sessions: dict[str, Session]) -> tuple[Json, str]:
-    data: Json = {"maxSavedSessions": 1, "maxOpenSessions": MAX_PENDING_SESSIONS, "sessions": {}}
+def show_sessions(sessions: dict[str, Session], limit: int = MAX_PENDING_SESSIONS
+                  ) -> tuple[Json, str]:
+    data: Json = {"maxSavedSessions": 1, "maxOpenSessions": limit, "sessions": {}}
     rows = ["Maximum number of completed sessions: 1",
-            f"Maximum number of pending sessions: {MAX_PENDING_SESSIONS}", "",
+            f"Maximum number of pending sessions: {limit}", "",
             "  Name                 State         User    Terminal",
             "  -------------------- ------------- ------- --------"]
     for name, session in sorted(sessions.items()):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MODCONFDIR = Path("/etc/freeradius/3.0/mods-config")
 
@@ -122,10 +123,13 @@ class FreeradiusServer:
         return self.workdir / "log" / "radiusd.out"
 
     def _render(self) -> None:
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(self.templates)),
-                                 undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                                 trim_blocks=True, lstrip_blocks=True,
-                                 autoescape=False)  # noqa: S701 - a config file, not HTML
+        # The product's rule holds in the lab too: templates render in the immutable
+        # sandbox, with no filters or globals at all (this one needs none).
+        env = ImmutableSandboxedEnvironment(
+            loader=jinja2.FileSystemLoader(str(self.templates)),
+            undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
+            lstrip_blocks=True, autoescape=False)
+        env.filters, env.globals = {}, {}
         text = env.get_template("freeradius/radiusd.conf.j2").render(
             workdir=str(self.workdir), modconfdir=str(MODCONFDIR), secret=self.secret,
             dialect="postgresql" if self.postgres else "sqlite",

@@ -17,6 +17,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from reconciler.lab.files import write_private
+
 from .kea import KeaServer, KeaUnavailable
 
 
@@ -43,7 +45,7 @@ class KeaAgent:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.root: Path = server.root
         self.config_file = self.root / "kea-ctrl-agent.conf"
-        self.config_file.write_text(json.dumps({"Control-agent": {
+        write_private(self.config_file, json.dumps({"Control-agent": {
             "http-host": "127.0.0.1", "http-port": self.port,
             "authentication": {"type": "basic", "realm": "kea-lab",
                                "clients": [{"user": username, "password": password}]},
@@ -51,8 +53,7 @@ class KeaAgent:
                                           "socket-name": str(server.socket_path)}},
             "loggers": [{"name": "kea-ctrl-agent", "severity": "INFO",
                          "output_options": [{"output": str(self.root / "kea-ctrl-agent.log")}]}],
-        }}, indent=2))
-        os.chmod(self.config_file, 0o600)  # it holds the lab password
+        }}, indent=2))  # it holds the lab password
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 10.0) -> KeaAgent:

@@ -21,6 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from reconciler.lab.files import write_private
+
 Json = dict[str, Any]
 
 
@@ -152,10 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         from .control import Control
 
         control = Control([(k, r.handle) for k, r in lab.running]).start()
-        tmp = args.ready_file.with_name(args.ready_file.name + ".tmp")
-        tmp.write_text(json.dumps({"pid": os.getpid(), "endpoints": lab.endpoints(),
-                                   "control": control.endpoint()}, indent=2))
-        os.replace(tmp, args.ready_file)
+        write_private(args.ready_file, json.dumps({"pid": os.getpid(),
+                                                   "endpoints": lab.endpoints(),
+                                                   "control": control.endpoint()}, indent=2))
         stop.wait()
     finally:
         if control is not None:

@@ -7,12 +7,15 @@ and the seed templates. Tests build their labs here, never through the CLI.
 
 from __future__ import annotations
 
-import os
+import io
+import secrets
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 
+from ..engine.plan_file import SIGNING_CREDENTIAL, SIGNING_FIELD
+from ..lab.files import write_private
 from ..model.estate import Estate
 from .kea import kea_installed, plan_kea
 from .pbx import plan_pbx
@@ -29,9 +32,14 @@ LAB_PLANNERS: list[LabPlanner] = [plan_switches, plan_wifi, plan_radius, plan_pb
 
 
 def build_lab(estate: Estate, workdir: Path) -> LabPlan:
+    # The lab folder holds device logins and phone files with SIP passwords: it ignores
+    # itself, so no repository can pick it up, whatever its own .gitignore says.
+    (workdir / ".gitignore").write_text("# written by reconciler lab\n*\n")
     plan = LabPlan()
     for planner in LAB_PLANNERS:
         planner(estate, workdir, plan)
+    # Saved plans are signed with a key from the credential store: the lab's own.
+    plan.credentials[SIGNING_CREDENTIAL] = {SIGNING_FIELD: secrets.token_hex(32)}
     return plan
 
 
@@ -53,9 +61,9 @@ def write_lab_files(workdir: Path, plan: LabPlan, endpoints: dict[str, Any]) -> 
     yaml = YAML(typ="safe")
     yaml.default_flow_style = False
     ep_file, cred_file = workdir / "endpoints.yaml", workdir / "credentials.yaml"
-    with ep_file.open("w") as fh:
-        yaml.dump(endpoints_doc(plan, endpoints), fh)
-    fd = os.open(cred_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        yaml.dump(plan.credentials, fh)
+    # An endpoints file may carry an inline DSN password: both are the owner's only.
+    for path, doc in ((ep_file, endpoints_doc(plan, endpoints)), (cred_file, plan.credentials)):
+        text = io.StringIO()
+        yaml.dump(doc, text)
+        write_private(path, text.getvalue())
     return ep_file, cred_file

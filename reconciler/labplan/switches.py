@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from ..lab.ios_cli import DEFAULT_MODEL
 from ..model.base import Platform
 from ..model.estate import Estate
 from ..model.site import Site, expand_port_ref
@@ -82,7 +81,7 @@ def ios_seed(site: Site, name: str, username: str, password: str) -> tuple[str, 
     digest = hashlib.sha256(f"lab:{password}".encode()).hexdigest()[:22]
     text = environment().get_template("lab/cisco_ios.j2").render(
         hostname=name, username=username, secret_hash=f"$1$lab0${digest}",
-        model=(sw.model or DEFAULT_MODEL).lower(),
+        model=(sw.model or default_ios_model()).lower(),
         interfaces=sorted(interfaces, key=_natural), uplinks=set(sw.uplinks),
         access_ports=set(access), mgmt_address=host, mgmt_gateway=gw)
     return text, ports
@@ -112,3 +111,10 @@ def plan_lab_switches(estate: Estate, plan: LabPlan, platform: Platform, kind: s
 def plan_switches(estate: Estate, workdir: Path, plan: LabPlan) -> None:
     plan_lab_switches(estate, plan, Platform.ARISTA_EOS, "eos", eos_seed)
     plan_lab_switches(estate, plan, Platform.CISCO_IOS, "ios", ios_seed)
+
+
+def default_ios_model() -> str:
+    # Imported here: the IOS emulator pulls in an SSH server, which planning never needs.
+    from ..lab.ios_cli import DEFAULT_MODEL
+
+    return DEFAULT_MODEL

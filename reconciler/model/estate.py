@@ -63,11 +63,21 @@ class Estate:
 
 def _yaml_files(root: Path, sub: str) -> list[Path]:
     d = root / sub
-    if not d.is_dir():
+    if not d.is_dir() or d.is_symlink():
         return []
     # Sorted by name (str), not Path: Path comparisons cost on thousands of files.
-    return sorted((p for p in d.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()),
-                  key=lambda p: p.name)
+    # Links are listed so that they are refused, never followed (see load_files).
+    return sorted((p for p in d.iterdir() if p.suffix in (".yaml", ".yml")
+                   and (p.is_symlink() or p.is_file())), key=lambda p: p.name)
+
+
+def _linked(root: Path) -> list[InputIssue]:
+    """Estate files come from the repository itself: a symbolic link (committed in a pull
+    request) could point at a credentials file or /proc/self/environ, and a validation
+    message would quote what it read there."""
+    return [InputIssue(sub, 1, 1, "symlink", f"{sub}/ is a symbolic link; estate folders "
+                       "must be real folders in the repository")
+            for sub in (SITES_DIR, OCCUPIERS_DIR) if (root / sub).is_symlink()]
 
 
 def load_files(root: Path) -> tuple[Estate, list[InputIssue]]:
@@ -77,9 +87,15 @@ def load_files(root: Path) -> tuple[Estate, list[InputIssue]]:
     listing = [(sub, model, _yaml_files(root, sub))
                for sub, model in ((SITES_DIR, Site), (OCCUPIERS_DIR, Occupier))]
     cache = ValuesCache.for_estate(sum(len(paths) for _, _, paths in listing))
+    issues += _linked(root)
     for sub, model, paths in listing:
         for path in paths:
             rel = f"{sub}/{path.name}"
+            if path.is_symlink():
+                issues.append(InputIssue(rel, 1, 1, "symlink", "is a symbolic link; estate "
+                                         "files must be regular files in the repository"))
+                estate.broken_files.add(rel)
+                continue
             src, errs = read_yaml(path, rel, cache)
             if src is None:
                 issues += errs

@@ -19,6 +19,7 @@ from .estate import Estate
 from .occupier import Contract
 from .periods import FOREVER, Period, holding, overlaps
 from .rules_network import public_overlap_rules, reservation_rules, router_port_rule
+from .rules_shared import shared_system_rules
 from .rules_voice import in_number_ranges, voice_allocations, voice_rules
 from .site import INTERFACE_RE, Site, Space, expand_port_ref
 
@@ -39,6 +40,7 @@ def check_estate(estate: Estate, *, check_allocations: bool = True) -> list[Inpu
     issues += list(_radius_rules(estate))
     issues += list(public_overlap_rules(estate))
     issues += list(reservation_rules(estate))
+    issues += list(shared_system_rules(estate))
     return issues
 
 

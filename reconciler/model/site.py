@@ -246,7 +246,8 @@ class PbxSystem(StrictModel):
         if ".." in v.split("/"):
             raise ValueError("'..' is not allowed in provisioning_dir")
         if v.startswith("/"):
-            raise ValueError("provisioning_dir is relative to the outbox, not an absolute path")
+            raise ValueError("provisioning_dir lies below RECONCILER_PROVISIONING_ROOT; an "
+                             "absolute path belongs in the endpoints file")
         return v
 
 

@@ -9,10 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from ..model.estate import Estate
 from ..templates_dir import BUILTIN_TEMPLATES
+from ..templating import sandboxed_environment, template_loader
 from .calls import MonthReport, month_bounds
 
 SUMMARY_FIELDS = ("month", "site", "occupier", "billing_ref", "calls", "minutes",
@@ -104,8 +103,8 @@ def daily(report: MonthReport) -> list[dict[str, Any]]:
 
 
 def render_html(report: MonthReport, estate: Estate) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
+    env = sandboxed_environment(template_loader(BUILTIN_TEMPLATES),
+                                autoescape=True)
     days = daily(report)
     peak = max([d["client"] for d in days] + [Decimal("0.01")])
     return env.get_template("reports/calls.html.j2").render(

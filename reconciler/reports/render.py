@@ -14,7 +14,9 @@ from typing import Any
 
 import jinja2
 
+from ..errors import ConfigError
 from ..templates_dir import BUILTIN_TEMPLATES
+from ..templating import sandboxed_environment, template_loader
 
 
 def port_ranges(ports: Iterable[Mapping[str, str]]) -> list[str]:
@@ -43,14 +45,16 @@ def port_ranges(ports: Iterable[Mapping[str, str]]) -> list[str]:
 
 def environment(extra_dir: Path | None = None) -> jinja2.Environment:
     dirs = [str(d) for d in (extra_dir, BUILTIN_TEMPLATES) if d]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(dirs),
-                             autoescape=jinja2.select_autoescape(["html", "html.j2"]),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters["ports"] = port_ranges
-    env.filters["label"] = lambda s: str(s).replace("_", " ")
-    return env
+    return sandboxed_environment(
+        template_loader(*dirs),
+        {"ports": port_ranges, "label": lambda s: str(s).replace("_", " ")},
+        autoescape=jinja2.select_autoescape(["html", "html.j2"]), trim_blocks=True,
+        lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def render(template: str, extra_dir: Path | None = None, **context: Any) -> str:
-    return environment(extra_dir).get_template(template).render(**context)
+    try:
+        return environment(extra_dir).get_template(template).render(**context)
+    except jinja2.TemplateError as exc:
+        raise ConfigError(f"template {template} failed: {type(exc).__name__}: "
+                          f"{exc.message}") from None

@@ -10,7 +10,6 @@ then goes through it too.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -21,11 +20,14 @@ from .. import clock as system_clock
 from ..engine.credentials import CredentialStore
 from ..engine.guard import MIN_LOSS
 from ..engine.journal import RunRecord, unfinished_run
-from ..engine.plan import Plan, TargetClass, make_plan
+from ..engine.plan import Plan, TargetClass, judge_live, make_plan
 from ..engine.resources import TargetSpec
-from ..errors import ConfigError, PlanError, StaleCommandsError
+from ..errors import ConfigError, StaleCommandsError
 from ..gitops.drift import DriftReport
+from ..gitops.offboard import check_offboarding
+from ..gitops.offline import offline_plan
 from ..gitops.planning import finish_plan, plan_report
+from ..gitops.repo import EstateRepo
 from ..gitops.report import PlanReport
 from ..gitops.scope import Scope
 from ..intent import DesiredState
@@ -33,7 +35,7 @@ from ..model.estate import Estate
 from ..targets import TARGETS
 from ..targets._render import digests
 from ..templates_dir import ESTATE_TEMPLATES
-from . import guarding
+from . import guarding, saved
 from .applying import (
     STATE_DIR,
     ApplyOutcome,
@@ -128,6 +130,17 @@ class Reconciler:
         plan = self.plan_desired(desired, policy)
         return plan_report(plan, desired.estate, desired.scope, self.registry)
 
+    def offline_report(self, request: PlanRequest = EVERYTHING,
+                       policy: ApplyPolicy = DEFAULT_POLICY) -> PlanReport:
+        """The estate against itself at `changed_since`, reading no live system (a pull
+        request planned without live credentials): never applicable."""
+        desired = self.desired(request.at, request.sites, request.targets,
+                               request.changed_since)
+        plan = offline_plan(desired.state, desired.scope, self.registry)
+        finish_plan(plan, self.repo, desired.estate, desired.at, desired.scope,
+                    policy.allow_offboard, self.registry)
+        return plan_report(plan, desired.estate, desired.scope, self.registry)
+
     def plan_desired(self, desired: Desired, policy: ApplyPolicy = DEFAULT_POLICY) -> Plan:
         state = DesiredState(desired.at, {t: self._spec(s) for t, s in desired.state.targets.items()},
                              desired.state.resources)
@@ -137,7 +150,7 @@ class Reconciler:
                     policy.allow_offboard, self.registry)
         for tp in plan.targets:
             tp.templates = self._digests(tp.spec)
-        self._judge_dates(plan, desired)
+        self._judge_dates(plan, desired, desired.scope.ref if desired.scope else None)
         refused, allowed = policy.judge(guard_losses(plan, self.registry))
         plan.guard = refused
         plan.notes += [f"allowed by --allow-mass-change: {m}" for m in allowed]
@@ -147,9 +160,9 @@ class Reconciler:
         folders = tuple(getattr(self.registry.get(spec.platform), "template_dirs", ()))
         return digests(folders, spec.settings.get("templates_dir"))
 
-    def _judge_dates(self, plan: Plan, desired: Desired) -> None:
-        """Date-driven changes (not judged again on their day) and the commit's dates."""
-        ref = desired.scope.ref if desired.scope is not None else None
+    def _judge_dates(self, plan: Plan, desired: Desired, ref: str | None) -> None:
+        """Date-driven changes (not judged again on their day) and the dates the commits
+        since `ref` (default HEAD) set."""
         sites = desired.sites
         raw = [x for x in plan.live_losses(self.registry) if x.lost >= MIN_LOSS]
         base, note = guarding.load_base(self.repo, desired.estate, ref)
@@ -165,14 +178,25 @@ class Reconciler:
 
     # -- apply (the one path that changes live systems) ---------------------------------
     def read_plan(self, path: Path) -> Plan:
-        """A saved plan, pointed at where its targets are reached now."""
-        try:
-            plan = Plan.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise PlanError(f"cannot read plan {path}: {exc}") from None
-        for tp in plan.targets:
-            tp.spec = self._spec(tp.spec)
+        """A saved plan, authenticated and re-validated, each target pointed at where the
+        estate, the endpoints file and the credential store say it is: never the file."""
+        plan = saved.read(path, self.creds, self.registry)
+        saved.trusted_specs(plan, self.desired(plan.at).state.targets, self._spec)
         return plan
+
+    def save_plan(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+        """A plan's JSON as `plan --out` writes it, and whether it is signed."""
+        return saved.save(data, self.creds)
+
+    def _judge_saved(self, plan: Plan, policy: ApplyPolicy) -> None:
+        """Refusals and guard figures of a saved plan, from a live read and git (under the
+        sites' locks): nothing a plan file says of them is believed."""
+        judge_live(plan, self.registry, self.creds)
+        desired = self.desired(plan.at, targets=[t.target for t in plan.targets])
+        check = check_offboarding(plan, desired.estate, EstateRepo.open(self.repo), plan.at,
+                                  policy.allow_offboard, self.registry)
+        plan.refusals += check.refusals
+        self._judge_dates(plan, desired, plan.base)
 
     def check_templates(self, plan: Plan) -> None:
         """A saved plan's commands stay the contract only while its templates are the same."""
@@ -206,6 +230,8 @@ class Reconciler:
                 assert desired is not None
                 plan = self.plan_desired(desired, policy)
                 self.events(Event("plan", "", {"plan": plan}))
+            else:
+                self._judge_saved(plan, policy)
             self.check_templates(plan)
             return s.apply(plan, policy, origin="resume" if resumes else "apply",
                            resumes=resumes, confirm=confirm)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, ConfigDict
+
+# Names the intent gives pool VLANs: an occupier id, or `<id>-public` cut to 32 characters.
+OUR_VLAN_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 
 
 class SwitchScope(BaseModel):
@@ -17,6 +22,7 @@ class SwitchScope(BaseModel):
     trunks: list[str] = []
     svi: bool = False
     svi_helpers: bool = False  # the SVIs' DHCP relay targets are managed (site has a server)
+    site_vlan_names: dict[int, str] = {}  # vacant/voice VLAN -> the name we give it
 
     def vlan_in_pool(self, vid: int) -> bool:
         return any(lo <= vid <= hi for lo, hi in self.vlan_ranges)
@@ -26,6 +32,14 @@ class SwitchScope(BaseModel):
 
     def trunk_vlan_managed(self, vid: int) -> bool:
         return self.vlan_in_pool(vid) or vid in self.trunk_site_vlans
+
+    def vlan_is_ours(self, vid: int, name: str | None) -> bool:
+        """Does a VLAN in the scope carry our mark, its name (see `resources`)?"""
+        if vid in self.site_vlan_names:
+            return name == self.site_vlan_names[vid]
+        if self.vlan_in_pool(vid):
+            return bool(name and OUR_VLAN_NAME.fullmatch(name))
+        return vid in self.site_vlans  # a spec from before site VLANs were named
 
     def all_trunk_vlans(self) -> list[int]:
         out = set(self.trunk_site_vlans)

@@ -18,8 +18,10 @@ from typing import Any
 import jinja2
 
 from ..engine.resources import Change
+from ..errors import ConfigError
 from ..switching.vlans import compress_vlan_list
 from ..templates_dir import BUILTIN_TEMPLATES
+from ..templating import sandboxed_environment, template_loader
 
 
 def _vlanlist(values: Iterable[int]) -> str:
@@ -34,13 +36,12 @@ def _ip_mask(address: str) -> str:
 
 @lru_cache(maxsize=8)
 def environment(extra_dir: str | None = None) -> jinja2.Environment:
+    """Device CLI text, not HTML: no autoescape; sandboxed like every template."""
     dirs = [d for d in (extra_dir, str(BUILTIN_TEMPLATES)) if d]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(dirs), undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
-                             autoescape=False)  # noqa: S701 - device CLI text, not HTML
-    env.filters["vlanlist"] = _vlanlist
-    env.filters["ip_mask"] = _ip_mask
-    return env
+    return sandboxed_environment(template_loader(*dirs),
+                                 {"vlanlist": _vlanlist, "ip_mask": _ip_mask},
+                                 trim_blocks=True, lstrip_blocks=True,
+                                 keep_trailing_newline=False)
 
 
 def _delta(change: Change) -> dict[str, dict[str, list[Any]]]:
@@ -63,9 +64,13 @@ def render_changes(platform: str, changes: Sequence[Change], extra_dir: str | No
     env = environment(extra_dir)
     lines: list[str] = []
     for c in changes:
-        tpl = env.get_template(f"{platform}/{c.kind}.j2")
-        text = tpl.render(op=c.op, key=c.key, before=c.before, after=c.after, fields=c.fields,
-                          delta=_delta(c), change=c, **context)
+        name = f"{platform}/{c.kind}.j2"
+        try:
+            text = env.get_template(name).render(op=c.op, key=c.key, before=c.before,
+                                                 after=c.after, fields=c.fields,
+                                                 delta=_delta(c), change=c, **context)
+        except jinja2.TemplateError as exc:
+            raise template_failed(name, exc) from None
         lines += [ln.rstrip() for ln in text.splitlines() if ln.strip()]
     return lines
 
@@ -82,3 +87,16 @@ def digests(folders: Sequence[str], extra_dir: str | None = None) -> dict[str, s
             source, _path, _up = env.loader.get_source(env, name)
             out[name] = hashlib.sha256(source.encode()).hexdigest()[:16]
     return out
+
+
+def render_template(name: str, extra_dir: str | None = None, **context: Any) -> str:
+    """One whole template (a provisioning file, a mail), errors named like commands'."""
+    try:
+        return environment(extra_dir).get_template(name).render(**context)
+    except jinja2.TemplateError as exc:
+        raise template_failed(name, exc) from None
+
+
+def template_failed(name: str, exc: jinja2.TemplateError) -> ConfigError:
+    """A template that breaks (or breaks the sandbox) is a configuration error, named."""
+    return ConfigError(f"template {name} failed: {type(exc).__name__}: {exc.message}")

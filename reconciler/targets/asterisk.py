@@ -13,7 +13,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -68,14 +67,16 @@ class AsteriskTarget(BaseTarget):
             raise ConfigError(f"{spec.id}: no realtime database: set `path` (SQLite) or `dsn` "
                               "(PostgreSQL) in the endpoints file or the credential")
         self.db = Database(spec.id, path=None if dsn else self.settings.path, dsn=dsn)
-        self.provisioning = Path(self.settings.provisioning_dir)
+        self.folder = handsets.folder_for(spec.id, self.settings.provisioning_dir)
+        self.provisioning = self.folder.path
 
     def read(self) -> list[Resource]:
-        live = read_rows(self.spec.id, self.scope, self.db.query)
+        self.foreign = {}
+        live = read_rows(self.spec.id, self.scope, self.db.query, self.foreign)
         # A desk phone belongs to the occupier of the line it is provisioned for.
         owners = {r.key: r.owner for r in live if r.kind == "pbx_endpoint"}
         phones = [replace(h, owner=owners.get(str(h.attrs.get("endpoint")), SITE))
-                  for h in handsets.read_dir(self.spec.id, self.provisioning)]
+                  for h in handsets.read_dir(self.spec.id, self.folder)]
         return live + phones
 
     def render(self, changes: Sequence[Change]) -> list[str]:
@@ -134,11 +135,7 @@ class AsteriskTarget(BaseTarget):
             self._deliver(generated)
         # Committed: now the files.
         try:
-            for name, text in sorted(contents.items(), key=lambda kv: kv[1] is not None):
-                if text is None:
-                    (self.provisioning / name).unlink(missing_ok=True)
-                else:
-                    handsets.write_file(self.provisioning, name, text)
+            handsets.write_files(self.folder, contents)
         except OSError as exc:
             raise TargetError(self.spec.id, f"cannot write provisioning files in "
                               f"{self.provisioning}: {exc.strerror}") from exc

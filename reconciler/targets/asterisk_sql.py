@@ -158,9 +158,13 @@ class Scope:
         return "pbx_extension", key
 
 
-def read_rows(target: str, scope: Scope, query: Any) -> list[Resource]:
+def read_rows(target: str, scope: Scope, query: Any,
+              foreign: dict[tuple[str, str], str] | None = None) -> list[Resource]:
     """The site's rows as resources, each owned by its occupier (the key an endpoint's
-    accountcode, a voicemail context or an extension carries) or by the site."""
+    accountcode, a voicemail context or an extension carries) or by the site. An
+    endpoint on one of the site's numbers whose context is not the site's (another
+    site's on a shared database, an operator's test phone) carries no mark of ours:
+    it goes to `foreign`, never into the plan."""
     out: list[Resource] = []
     cond, params = scope.id_filter()
     # `cond` is built by Scope from constants; the values travel as parameters.
@@ -174,6 +178,10 @@ def read_rows(target: str, scope: Scope, query: Any) -> list[Resource]:
         if not scope.has_endpoint(ep):
             continue
         row = eps.get(ep)
+        if row is not None and row[1] and not str(row[1]).startswith(scope.prefix):
+            if foreign is not None:
+                foreign[("pbx_endpoint", ep)] = f"an endpoint in context {row[1]!r}"
+            continue
         complete = row is not None and ep in aors and ep in auths and row[6] == ep \
             and row[7] == ep
         out.append(Resource(target, "pbx_endpoint", ep, {

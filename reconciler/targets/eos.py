@@ -1,14 +1,22 @@
 """Arista EOS switches through pyeapi (eAPI JSON-RPC).
 
-Read: one runCmds (`show running-config`, parsed by `eos_parse`). Apply: every
-change of a switch in one named configuration session, committed in the same
-runCmds; on any error the session is aborted, so the switch never holds half a
-change. Persist (after the engine verified the run): `copy running-config
-startup-config`, unless the site turns saving off.
+Read: one runCmds (`show running-config`, parsed by `eos_parse`, and `show
+configuration sessions`). Apply: every change of a switch in one named
+configuration session, committed in the same runCmds; on any error the session is
+aborted, so the switch never holds half a change. Persist (after the engine
+verified the run): `copy running-config startup-config`, unless the site turns
+saving off.
+
+Sessions are named `rcl-<12 hex>`. When the abort itself fails (the switch dropped
+the connection), the session stays pending, and EOS refuses a new one once five
+are pending: so every apply first aborts the pending sessions of that name the
+read saw (or removes them), before it opens its own. Nobody else's are touched.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
@@ -34,10 +42,42 @@ from ..switching.resources import (
     SWITCH_GUARDED_KINDS,
     SWITCH_GUARDED_SITEWIDE,
     SWITCH_KIND_ORDER,
+    foreign_objects,
     resources_from_state,
 )
 from ._switch_render import render_switch, switch_model
 from .eos_parse import parse_running_config
+
+SESSION_PREFIX = "rcl-"
+_OUR_SESSION = re.compile(rf"^{SESSION_PREFIX}[0-9a-f]{{12}}$")
+
+
+def pending_sessions(text: str) -> list[str]:
+    """Names of pending sessions in `show configuration sessions` text output."""
+    out, rows = [], False
+    for line in text.splitlines():
+        if line.strip().startswith("---"):
+            rows = True
+            continue
+        words = line.replace("*", " ", 1).split() if rows else []
+        if len(words) >= 2 and words[1] == "pending":
+            out.append(words[0])
+    return out
+
+
+def _quiet_pyeapi() -> None:
+    """pyeapi logs each socket error with its traceback (through Python's last-resort
+    handler, straight to stderr) and its utils logger writes to syslog and stderr: none of
+    that passes the CLI's masking. The error reaches the user as our own, masked exception."""
+    for name in ("pyeapi", "pyeapi.eapilib", "pyeapi.client", "pyeapi.utils"):
+        log = logging.getLogger(name)
+        for handler in list(log.handlers):
+            log.removeHandler(handler)
+        log.addHandler(logging.NullHandler())
+        log.propagate = False
+
+
+_quiet_pyeapi()
 
 
 class EosSettings(BaseModel):
@@ -72,6 +112,8 @@ class EosTarget(BaseTarget):
         self._password = credential["password"]
         self._node: Any = None
         self.running_config: str | None = None
+        #: Our sessions the last read saw still pending (a run whose abort failed).
+        self.stale_sessions: list[str] = []
 
     # -- transport -----------------------------------------------------------------
     def _connect(self) -> Any:
@@ -102,13 +144,17 @@ class EosTarget(BaseTarget):
 
     # -- Target protocol -------------------------------------------------------------
     def read(self) -> list[Resource]:
-        out = self._run(["show running-config"], encoding="text")
+        out = self._run(["show running-config", "show configuration sessions"],
+                        encoding="text")
         self.running_config = str(out[0].get("output", ""))
+        self.stale_sessions = [n for n in pending_sessions(str(out[1].get("output", "")))
+                               if _OUR_SESSION.fullmatch(n)]
         try:
             state = parse_running_config(self.running_config)
         except ParseError as exc:
             raise UnreadableConfig(self.spec.id, f"cannot read its running-config: {exc}") \
                 from None
+        self.foreign = foreign_objects(self.spec, state)
         return resources_from_state(self.spec, state)
 
     def render(self, changes: Sequence[Change]) -> list[str]:
@@ -122,7 +168,8 @@ class EosTarget(BaseTarget):
         result = ApplyResult(self.spec.id, list(changes), lines)
         if not lines:
             return result
-        session = f"rcl-{uuid.uuid4().hex[:12]}"
+        self._clean_sessions()
+        session = f"{SESSION_PREFIX}{uuid.uuid4().hex[:12]}"
         body = [f"configure session {session}", *lines, "commit"]
         try:
             self._run(body)
@@ -135,6 +182,18 @@ class EosTarget(BaseTarget):
     def persist(self) -> None:
         if self.settings.save_config:
             self._run(["copy running-config startup-config"])
+
+    def _clean_sessions(self) -> None:
+        """Abort (or remove) our sessions left pending by an earlier run, best effort:
+        if the switch still refuses, the apply's own session says why."""
+        for name in self.stale_sessions:
+            for command in (f"configure session {name} abort", f"no configure session {name}"):
+                try:
+                    self._run([command])
+                    break
+                except TargetError:
+                    continue
+        self.stale_sessions = []
 
     def _abort(self, session: str) -> None:
         try:

@@ -20,12 +20,14 @@ from pydantic import BaseModel, ConfigDict
 from .. import outbox
 from ..engine.credentials import Credential
 from ..engine.resources import Change, Resource, TargetSpec
-from ..engine.target import ApplyResult, BaseTarget
+from ..engine.target import ApplyResult, BaseTarget, claim_refusal
 from ..errors import ConfigError, TargetError, TargetRejected
 from ._render import environment
 from .freeradius_auth import generate_password, sql_escape
 from .freeradius_db import RadiusDb
 from .freeradius_rows import (
+    MAC_ATTRS,
+    PASSWORD_ATTRS,
     PLAIN_PASSWORD_ATTRS,
     Scope,
     preview,
@@ -90,9 +92,7 @@ class FreeradiusTarget(BaseTarget):
         # Written before the transaction so a template error changes nothing.
         mails = [self._invitation(c, secrets[c.key]) for c in changes if c.key in secrets]
         with self.db.transaction():
-            for c in changes:
-                if c.op == "create" and c.kind in ("radius_user", "radius_mac"):
-                    self._refuse_foreign(c)
+            self._refuse_foreign(changes)
             for st in todo:
                 self.db.execute(st)
         result.changed = True
@@ -107,17 +107,51 @@ class FreeradiusTarget(BaseTarget):
                                   f"delivered ({type(exc).__name__})") from exc
         return result
 
-    def _refuse_foreign(self, c: Change) -> None:
-        """A user name that already has credentials outside our scope is not ours to take."""
-        user = sql_escape(c.key) if c.kind == "radius_user" else c.key
-        attrs = PLAIN_PASSWORD_ATTRS
-        marks = ", ".join("?" * len(attrs))
-        sql = f"SELECT count(*) FROM radcheck WHERE username = ? AND attribute IN ({marks})"  # noqa: S608
-        rows = self.db.query(sql, (user, *attrs))
-        if rows and int(rows[0][0]) > 0:
-            raise TargetRejected(self.spec.id, f"{c.key} already has a password in radcheck "
-                                 "that the reconciler did not create; remove it or rename "
-                                 "the user before it can be managed")
+    def foreign_claims(self, changes: Sequence[Change]) -> list[str]:
+        """Users the plan creates that already exist without our mark (staff accounts)."""
+        found = self._foreign_users(changes)
+        return super().foreign_claims(changes) + [
+            claim_refusal(self.spec.id, c, found[c.key]) for c in changes if c.key in found]
+
+    def _refuse_foreign(self, changes: Sequence[Change]) -> None:
+        """Checked again inside the transaction: the rows may have appeared since the plan."""
+        for key, what in sorted(self._foreign_users(changes).items()):
+            raise TargetRejected(self.spec.id, f"{key} is {what}; remove it or rename the "
+                                 "user before it can be managed")
+
+    def _foreign_users(self, changes: Sequence[Change]) -> dict[str, str]:
+        """Created user names that already hold rows, unless every row is ours.
+
+        Any row at all counts (a `Crypt-Password`, a reply attribute, a membership of a
+        group we do not manage): only a user carrying our marker is ours to take."""
+        names = {(sql_escape(c.key) if c.kind == "radius_user" else c.key): c
+                 for c in changes if c.op == "create" and c.kind in ("radius_user", "radius_mac")}
+        held: dict[str, set[str]] = {}
+        todo = sorted(names)
+        for i in range(0, len(todo), 400):  # one query per 400 names, not one per user
+            chunk = todo[i:i + 400]
+            where = f"WHERE username IN ({', '.join('?' * len(chunk))})"
+            sql = " UNION ALL ".join(
+                f"SELECT username, '{label}', {column} FROM {table} {where}"  # noqa: S608
+                for table, label, column in (("radcheck", "radcheck", "attribute"),
+                                             ("radreply", "radreply", "attribute"),
+                                             ("radusergroup", "group", "groupname")))
+            rows = self.db.query(sql, (*chunk, *chunk, *chunk))
+            for user, table, what in rows:
+                held.setdefault(str(user), set()).add(f"{table} {what}")
+        # Our rows: the Reconciler-* credentials (no other writer uses them) and our marker;
+        # plain hashes count as ours only beside the marker (the earlier row design).
+        ours = {f"radcheck {a}" for a in (*PASSWORD_ATTRS, *MAC_ATTRS, self.scope.marker)}
+        earlier = ours | {f"radcheck {a}" for a in PLAIN_PASSWORD_ATTRS[:2]}
+        out: dict[str, str] = {}
+        for user, rows_of in held.items():
+            c = names[user]
+            if rows_of <= ours or (rows_of <= earlier and
+                                   f"radcheck {self.scope.marker}" in rows_of):
+                continue  # our own leftover credential
+            out[c.key] = ("a RADIUS user that reconciler did not make (it holds "
+                          f"{', '.join(sorted(rows_of))})")
+        return out
 
     def _invitation(self, c: Change, password: str) -> tuple[str, str, str]:
         invite = dict((c.after or {}).get("invite") or {})

@@ -3,19 +3,33 @@
 A file is ours when its name is `<12 hex>.cfg` / `<12 hex>.xml` and its second
 line carries the reconciler marker with the attributes it was written from; any
 other file in the provisioning folder is outside the scope and never touched.
+
+The files hold SIP passwords, so where they go is the operator's, not the estate's:
+an absolute folder comes from trusted configuration (the endpoints file), a site
+file's relative `pbx.provisioning_dir` lies below `RECONCILER_PROVISIONING_ROOT`,
+never below the working directory, and a folder inside a git work tree that git
+does not ignore is refused (a password must never be one `git add` from a commit).
+Nothing in the folder is reached through a symbolic link (`safefiles`).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import stat
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import safefiles
 from ..engine.resources import Resource
-from ._render import environment
+from ..errors import ConfigError
+from ._render import render_template
+
+ROOT_ENV = "RECONCILER_PROVISIONING_ROOT"
 
 MARKER = "reconciler"
 NAME_RE = re.compile(r"^([0-9a-f]{12})\.(cfg|xml)$")
@@ -46,26 +60,91 @@ def marker(attrs: Mapping[str, Any]) -> str:
     return MARKER + " " + text.replace("-", "\\u002d")
 
 
-def read_dir(target: str, directory: Path) -> list[Resource]:
+@dataclass(frozen=True)
+class Folder:
+    """Where a site's phone files go: a trusted root and the site file's part below it."""
+
+    root: Path
+    below: str = ""
+
+    @property
+    def path(self) -> Path:
+        return self.root / self.below if self.below else self.root
+
+
+def folder_for(target: str, setting: str, environ: Mapping[str, str] | None = None) -> Folder:
+    env = os.environ if environ is None else environ
+    if os.path.isabs(setting):
+        folder = Folder(Path(setting))  # the endpoints file: the operator's own config
+    elif env.get(ROOT_ENV):
+        folder = Folder(Path(env[ROOT_ENV]), setting)
+    else:
+        raise ConfigError(f"{target}: pbx.provisioning_dir {setting!r} is relative and "
+                          f"{ROOT_ENV} is not set: point it at the folder the phones' "
+                          "provisioning server serves (never the estate repository)")
+    tracked = _tracked_by_git(folder.path)
+    if tracked is not None:
+        raise ConfigError(f"{target}: the provisioning folder {folder.path} is inside the git "
+                          f"work tree {tracked} and not ignored there; phone files hold SIP "
+                          f"passwords: choose a folder outside it ({ROOT_ENV})")
+    return folder
+
+
+def _tracked_by_git(path: Path) -> Path | None:
+    """The work tree holding `path` when git would pick the path up, else None."""
+    probe = Path(os.path.abspath(path))
+    top = next((d for d in (probe, *probe.parents) if (d / ".git").exists()), None)
+    if top is None:
+        return None
+    import git  # only when a work tree is there to ask
+
+    try:
+        ignored = git.Repo(top).ignored(str(probe.relative_to(top)))
+    except (git.GitCommandError, git.InvalidGitRepositoryError, ValueError):
+        return top  # cannot tell: treat it as tracked
+    return None if ignored else top
+
+
+def read_dir(target: str, folder: Folder) -> list[Resource]:
     out: list[Resource] = []
-    if not directory.is_dir():
-        return out
-    for path in sorted(directory.iterdir()):
-        m = NAME_RE.fullmatch(path.name)
-        if not m or not path.is_file():
-            continue
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()[:2]
-        except (OSError, UnicodeDecodeError):
-            continue
-        attrs = _parse_marker(lines[1] if len(lines) > 1 else "")
-        if attrs is None:
-            continue  # not written by us: outside the scope
-        model = str(attrs.get("model", ""))
-        if model.split("-", 1)[0] not in VENDORS or file_name(m.group(1), model) != path.name:
-            continue
-        out.append(Resource(target, "handset", m.group(1), attrs))
+    try:
+        with safefiles.open_folder(folder.root, folder.below, create=False) as fd:
+            for name in sorted(os.listdir(fd)):
+                m = NAME_RE.fullmatch(name)
+                if not m:
+                    continue
+                text = _read_regular(fd, name)
+                if text is None:
+                    continue
+                lines = text.splitlines()[:2]
+                attrs = _parse_marker(lines[1] if len(lines) > 1 else "")
+                if attrs is None:
+                    continue  # not written by us: outside the scope
+                model = str(attrs.get("model", ""))
+                if model.split("-", 1)[0] not in VENDORS or \
+                        file_name(m.group(1), model) != name:
+                    continue
+                out.append(Resource(target, "handset", m.group(1), attrs))
+    except FileNotFoundError:
+        return out  # no folder yet: no files
     return out
+
+
+def _read_regular(folder: int, name: str) -> str | None:
+    """A regular file's text; a link, a folder or an unreadable file is not ours."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.EACCES, errno.ENOENT):
+            return None
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            return None
+        try:
+            return fh.read(1 << 20).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
 
 
 def _parse_marker(line: str) -> dict[str, Any] | None:
@@ -81,19 +160,19 @@ def _parse_marker(line: str) -> dict[str, Any] | None:
 
 def render_file(mac: str, attrs: Mapping[str, Any], password: str, server: str,
                 timezone: str, templates_dir: str | None = None) -> str:
-    tpl = environment(templates_dir).get_template(vendor(str(attrs["model"]))[0])
-    return tpl.render(marker=marker(attrs), mac=mac, model=attrs["model"],
-                      label=attrs["label"], username=attrs["endpoint"],
-                      extension=attrs["extension"], password=password, server=server,
-                      voicemail=attrs.get("voicemail") or attrs["extension"],
-                      timezone=timezone) + "\n"
+    return render_template(vendor(str(attrs["model"]))[0], templates_dir,
+                           marker=marker(attrs), mac=mac, model=attrs["model"],
+                           label=attrs["label"], username=attrs["endpoint"],
+                           extension=attrs["extension"], password=password, server=server,
+                           voicemail=attrs.get("voicemail") or attrs["extension"],
+                           timezone=timezone) + "\n"
 
 
-def write_file(directory: Path, name: str, text: str) -> None:
-    """Atomic replace; owner/group readable only (the file holds the SIP password)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".{name}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, directory / name)
+def write_files(folder: Folder, contents: Mapping[str, str | None]) -> None:
+    """Removals first, then atomic replaces; owner/group readable only (SIP passwords)."""
+    with safefiles.open_folder(folder.root, folder.below, mode=0o750) as fd:
+        for name, text in sorted(contents.items(), key=lambda kv: kv[1] is not None):
+            if text is None:
+                safefiles.remove(fd, name)
+            else:
+                safefiles.replace(fd, name, text.encode("utf-8"), 0o640)

@@ -37,6 +37,7 @@ from ..switching.resources import (
     SWITCH_GUARDED_KINDS,
     SWITCH_GUARDED_SITEWIDE,
     SWITCH_KIND_ORDER,
+    foreign_objects,
     resources_from_state,
 )
 from ._switch_render import render_switch, switch_model
@@ -184,6 +185,7 @@ class IosTarget(BaseTarget):
         # The VLAN database: in VTP server/client mode the running-config has no VLANs.
         state = replace(state, vlans=vlans_from_show_vlan(parse_show_vlan(vlans)))
         self.running_config = running
+        self.foreign = foreign_objects(self.spec, state)
         return resources_from_state(self.spec, state)
 
     def render(self, changes: Sequence[Change]) -> list[str]:

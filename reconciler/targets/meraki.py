@@ -2,11 +2,15 @@
 
 Scope: group policies and identity PSKs (or MAC-provisioned clients) whose names
 start with the site's managed prefix; nothing else on the network is read into the
-plan, changed or deleted. Read: two listing calls per network (group policies, and
-the devices SSID's identity PSKs; in MAC mode the clients with a policy plus one
-lookup per managed client for its MAC). Apply: only the changed objects, bounded
-concurrency, every request under the organisation's rate (see `meraki_client`);
-on failure the calls already made are reversed (`meraki_apply`).
+plan, changed or deleted. A MAC-provisioned client is ours only while it also holds
+one of our group policies: a client an operator set to Blocked, Allowed or a policy
+of their own is never taken over (plan refused) nor reset to Normal.
+
+Read: two listing calls per network (group policies, and the devices SSID's
+identity PSKs; in MAC mode the clients with a policy, and each device of the estate
+the listing missed by MAC). Apply: only the changed objects, bounded concurrency,
+every request under the organisation's rate (see `meraki_client`); on failure the
+calls already made are reversed (`meraki_apply`).
 
 PSK keys are generated here, written to the Dashboard, mailed to the occupier's
 admins through the outbox, and never compared: the name carries `.v<version>` so
@@ -157,24 +161,33 @@ class MerakiTarget(BaseTarget):
                                     entry["clientId"])["mac"].lower()
                 group = next((a for a in entry.get("assigned", [])
                               if a.get("type") == "Group policy"), None)
+                if group is None or not str(group.get("name", "")).startswith(prefix):
+                    first: Json = next(iter(entry.get("assigned", [])), {})
+                    live.foreign_clients[mac] = (f"client {name!r}, whose policy an operator "
+                                                 f"set to {(group or first).get('name')!r}")
+                    continue
                 live.clients[mac] = {"clientId": entry["clientId"], "name": name,
-                                     "policy": group["name"] if group else None}
+                                     "policy": group["name"]}
         for mac in sorted(set(known.values())):
-            if mac not in live.clients:
+            if mac not in live.clients and mac not in live.foreign_clients:
                 self._read_client(live, mac)
 
     def _read_client(self, live: LiveNetwork, mac: str) -> None:
-        """One device by MAC: its policy (and its name, when it has one of ours)."""
-        d, s = self.dashboard(), self.settings
+        """One device by MAC: ours when it has our name and one of our group policies; a
+        policy an operator set (Blocked, Allowed, a group of theirs) makes it foreign."""
+        d, s, prefix = self.dashboard(), self.settings, self.scope.prefix
         policy = self.call_or_none(d.networks.getNetworkClientPolicy, s.network_id, mac)
         if policy is None or policy.get("devicePolicy") in (None, "Normal"):
             return  # never provisioned (the Dashboard does not know the MAC), or not now
+        group = live.policy_name(policy.get("groupPolicyId")) \
+            if policy.get("devicePolicy") == "Group policy" else None
         client = self.call(d.networks.getNetworkClient, s.network_id, mac)
-        if not str(client.get("description") or "").startswith(self.scope.prefix):
-            return  # provisioned by someone else: out of scope
-        live.clients[mac] = {"clientId": client["id"], "name": client["description"],
-                             "policy": live.policy_name(policy.get("groupPolicyId"))
-                             if policy.get("devicePolicy") == "Group policy" else None}
+        name = str(client.get("description") or "")
+        if not name.startswith(prefix) or not (group or "").startswith(prefix):
+            shown = f"group policy {group!r}" if group else str(policy["devicePolicy"])
+            live.foreign_clients[mac] = f"a client an operator set to {shown}"
+            return
+        live.clients[mac] = {"clientId": client["id"], "name": name, "policy": group}
 
     def resources(self, live: LiveNetwork) -> list[Resource]:
         tid, prefix = self.spec.id, self.scope.prefix
@@ -197,6 +210,8 @@ class MerakiTarget(BaseTarget):
 
     def read(self) -> list[Resource]:
         self._live = self.read_live()
+        self.foreign = {("wifi_client", mac): what
+                        for mac, what in self._live.foreign_clients.items()}
         return self.resources(self._live)
 
     # -- render / apply ----------------------------------------------------------------

@@ -22,7 +22,7 @@ from .. import outbox
 from ..engine.diff import order_changes
 from ..engine.resources import Change, is_occupier
 from ..errors import TargetError, TargetRejected
-from ._render import environment
+from ._render import render_template
 from .meraki_live import LiveNetwork, policy_vlan
 
 if TYPE_CHECKING:
@@ -275,15 +275,20 @@ class ApplyRun:
             return
         scope = self.t.scope
         ssid = self.t.call(self.d.wireless.getNetworkWirelessSsid, self.net, self.ssid)
-        tpl = environment(self.t.settings.templates_dir).get_template("mail/wifi_device_key.j2")
         for m in self.mails:
             vlan = self.vlans.get(m.policy)
             if vlan is None and m.policy in self.live.policies:
                 vlan = policy_vlan(self.live.policies[m.policy])
-            body = tpl.render(occupier_name=scope.occupier_names.get(m.owner, m.owner),
-                              device=m.device, site_name=scope.site_name or self.t.spec.site,
-                              ssid_name=ssid.get("name", f"SSID {self.ssid}"),
-                              passphrase=m.passphrase, credential_version=m.version, vlan=vlan)
-            outbox.send(scope.recipients.get(m.owner, []),
-                        f"Wi-Fi key for {m.device} at {scope.site_name or self.t.spec.site}",
-                        body, tag=f"wifi-key-{self.t.spec.site}-{m.owner}-{m.device}")
+            body = render_template(
+                "mail/wifi_device_key.j2", self.t.settings.templates_dir,
+                occupier_name=scope.occupier_names.get(m.owner, m.owner), device=m.device,
+                site_name=scope.site_name or self.t.spec.site,
+                ssid_name=ssid.get("name", f"SSID {self.ssid}"), passphrase=m.passphrase,
+                credential_version=m.version, vlan=vlan)
+            try:
+                outbox.send(scope.recipients.get(m.owner, []),
+                            f"Wi-Fi key for {m.device} at {scope.site_name or self.t.spec.site}",
+                            body, tag=f"wifi-key-{self.t.spec.site}-{m.owner}-{m.device}")
+            except OSError as exc:  # a failure of this target: the run rolls it back
+                raise TargetError(self.t.spec.id, f"the key for {m.device} could not be "
+                                  f"delivered: {exc.strerror or type(exc).__name__}") from None

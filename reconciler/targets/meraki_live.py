@@ -18,6 +18,9 @@ class LiveNetwork:
     policies: dict[str, Json] = field(default_factory=dict)  # name -> policy (all of them)
     psks: dict[str, Json] = field(default_factory=dict)  # managed key -> PSK
     clients: dict[str, Json] = field(default_factory=dict)  # managed MAC -> client
+    # Clients named as ours whose policy an operator changed (Blocked, a hand-made group):
+    # not ours any more, so never reset to Normal or re-provisioned. MAC -> what it is.
+    foreign_clients: dict[str, str] = field(default_factory=dict)
 
     def policy_name(self, policy_id: str | None) -> str | None:
         return next((n for n, p in self.policies.items() if p["groupPolicyId"] == policy_id),

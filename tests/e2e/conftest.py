@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 
+from reconciler.engine import plan_file
+from reconciler.engine.credentials import CredentialStore
+from reconciler.engine.plan_file import signing_key
 from reconciler.lab.launcher import Lab
 from reconciler.labplan import build_lab, kea_installed, write_lab_files
 from reconciler.model.estate import load_estate
@@ -37,6 +40,13 @@ class LabEstate:
     def plan_json(self, *args: str) -> tuple[int, dict[str, Any]]:
         res = self.cli("plan", "--format", "json", *args)
         return res.exit_code, json.loads(res.stdout)
+
+    def write_plan(self, path: Path, data: dict[str, Any], *, sign: bool = True) -> None:
+        """Write a (changed) plan file, signed with the lab's key as `plan --out` would:
+        what apply still refuses then is refused by more than the signature."""
+        key = signing_key(CredentialStore(self.credentials, environ={}))
+        assert key is not None
+        path.write_text(json.dumps(plan_file.sign(data, key) if sign else data))
 
     def eos(self, target: str) -> Any:
         return self.lab.handle("eos").device(target)

@@ -61,13 +61,13 @@ def test_a_tampered_or_foreign_plan_file_is_refused(lab_estate: LabEstate) -> No
     lab_estate.cli("plan", "--out", str(out))
     data = json.loads(out.read_text())
     data["targets"][0]["site"] = "../../etc"
-    out.write_text(json.dumps(data))
+    lab_estate.write_plan(out, data)
     before = lab_estate.configs()
     res = lab_estate.cli("apply", str(out), "--yes")
     assert res.exit_code == 1 and "not a valid site id" in res.output
     del data["targets"][0]["live_digest"]
     data["targets"][0]["site"] = "lon1"
-    out.write_text(json.dumps(data))
+    lab_estate.write_plan(out, data)
     res = lab_estate.cli("apply", str(out), "--yes")
     assert res.exit_code == 1 and "does not record what it read" in res.output
     out.write_text("{not json")

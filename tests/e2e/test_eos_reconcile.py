@@ -38,7 +38,7 @@ def _blocks(config: str) -> dict[str, list[str]]:
 def test_first_plan_creates_the_estate_then_apply_converges(lab_estate: LabEstate) -> None:
     rc, plan = lab_estate.plan_json()
     assert rc == 2
-    assert plan["format_version"] == 2 and plan["errors"] == []
+    assert plan["format_version"] == 3 and plan["errors"] == []
     by_target = {t["target"]: t for t in plan["targets"]
                  if t["platform"] in ("arista_eos", "cisco_ios")}
     assert set(by_target) == {"lon1/core1", "lon1/acc-2a", "lon1/acc-3a", "man1/core1",

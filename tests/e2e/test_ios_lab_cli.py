@@ -30,6 +30,10 @@ def test_lab_up_serves_the_ios_switch_of_the_estate(
         status = cli("lab", "status", "--repo", estate_dir)
         assert status.exit_code == 0 and "man1/acc-1a" in status.output
         cred = creds["man1-net"]
+        # Files that hold the device passwords are the owner's only, from the first byte.
+        assert cred["password"] in (lab / "lab.json").read_text()
+        for name in ("lab.json", "ready.json", "endpoints.yaml", "credentials.yaml"):
+            assert oct((lab / name).stat().st_mode & 0o777) == "0o600", name
         conn = ConnectHandler(device_type="cisco_ios", host=acc["host"], port=acc["port"],
                               username=cred["username"], password=cred["password"],
                               secret=cred["password"], fast_cli=True, conn_timeout=10,

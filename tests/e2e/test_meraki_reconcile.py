@@ -54,6 +54,7 @@ def wifi(lab_estate: LabEstate) -> Iterator[LabEstate]:
     assert refused == []
 
 
+
 def _lab(le: LabEstate) -> Any:
     return le.lab.handle("meraki")
 

@@ -73,7 +73,7 @@ def test_a_template_changed_after_the_plan_is_refused_naming_it(lab_estate: LabE
     (own / "port.j2").unlink()
     tp = next(t for t in plan["targets"] if t["target"] == "man1/acc-1a")
     tp["commands"][1] = "switchport access vlan 4000"
-    out.write_text(json.dumps(plan))
+    lab_estate.write_plan(out, plan)  # signed: the contract holds beyond the signature
     res = lab_estate.cli("apply", str(out), "--yes")
     assert res.exit_code == 1
     assert "man1/acc-1a: the plan's commands are no longer what would be sent" in res.output

@@ -185,23 +185,28 @@ def test_offboarding_check_needs_the_history_of_the_file(
     at = dt.date(2026, 11, 26)
     root = estate_git.root
     memory_live.load(compile_estate(load_estate(root), at).resources)
-    # A VLAN named for an occupier that never existed is drift, not an offboarding.
+    # A port naming an occupier that never existed is drift, not an offboarding; a VLAN
+    # whose only mark is such a name was made by hand: deleting it is refused.
     core = memory_live.state["lon1/core1"]
+    core[("port", "Ethernet40")] = Resource("lon1/core1", "port", "Ethernet40",
+                                            {"description": "occ:phantom space:9"}, "phantom")
     core[("vlan", "555")] = Resource("lon1/core1", "vlan", "555", {"name": "ghost"}, "ghost")
     estate_git.delete("occupiers/orbit-analytics.yaml")  # not even committed yet
     estate = load_estate(root)
     plan = make_plan(compile_estate(estate, at), memory_live.registry(["arista_eos", "kea"]),
                      no_creds())  # type: ignore[arg-type]
     check = check_offboarding(plan, estate, EstateRepo.open(root), at)
-    assert [r.split(":")[0] for r in check.refusals] == ["orbit-analytics"]
-    assert any("'ghost', which was never in git" in n for n in check.notes)
-    allowed = check_offboarding(plan, estate, EstateRepo.open(root), at, ["orbit-analytics"])
+    assert [r.split(":")[0] for r in check.refusals] == ["ghost", "orbit-analytics"]
+    assert "lon1/core1 vlan 555 carry the name 'ghost'" in check.refusals[0]
+    assert any("'phantom', which was never in git" in n for n in check.notes)
+    allowed = check_offboarding(plan, estate, EstateRepo.open(root), at,
+                                ["orbit-analytics", "ghost"])
     assert allowed.refusals == [] and allowed.allowed == ["orbit-analytics"]
     # An open-ended contract: still refused months later.
     later = check_offboarding(plan, estate, EstateRepo.open(root), dt.date(2027, 6, 1))
     assert later.refusals
     outside = check_offboarding(plan, estate, None, at)
-    assert outside.refusals == [] and len(outside.notes) == 2
+    assert outside.refusals == [] and len(outside.notes) == 3
 
 
 def test_reports_never_carry_a_write_only_value() -> None:

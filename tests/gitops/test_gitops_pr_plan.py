@@ -76,7 +76,7 @@ def test_text_and_json_carry_the_same_dates_and_attribution(
         in text
     assert "  zephyr at man1: + space 1.04 → 1 port to VLAN 103" in text
     data = json.loads(plan(cli, onboarding_pr, "json"))
-    assert data["format_version"] == 2 and data["targets"] == [] and data["at"] == "2026-11-26"
+    assert data["format_version"] == 3 and data["targets"] == [] and data["at"] == "2026-11-26"
     eff = data["effective_dates"]
     assert eff["format_version"] == 1 and eff["today"] == "2026-11-26"
     assert eff["base"] == "HEAD~1" and eff["base_commit"] == \

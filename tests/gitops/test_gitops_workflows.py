@@ -53,13 +53,16 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
 
 def test_plan_workflow_comments_and_annotates() -> None:
     wf = _load("plan.yml")
-    assert "pull_request" in wf["on"]
+    assert "pull_request_target" in wf["on"]  # the base branch's workflow and tool
     steps = wf["jobs"]["plan"]["steps"]
     runs = "\n".join(s.get("run", "") for s in steps)
     assert "reconciler validate" in runs and "reconciler allocate --check" in runs
-    assert "--changed-since" in runs and "--format markdown" in runs
+    assert "--changed-since" in runs and "--format markdown" in runs and "--offline" in runs
     assert "GITHUB_STEP_SUMMARY" in runs
-    assert "<!-- reconciler-plan -->" in runs and "-X PATCH" in runs  # one comment, updated
+    for job in ("comment", "comment-approved"):
+        assert "scripts/pr-comment.sh" in wf["jobs"][job]["steps"][-1]["run"]
+    script = (REPO_ROOT / "scripts" / "pr-comment.sh").read_text()
+    assert "<!-- reconciler-plan -->" in script and "-X PATCH" in script  # one comment
 
 
 @pytest.mark.parametrize("name,job", [("apply.yml", "apply"), ("drift.yml", "drift")])

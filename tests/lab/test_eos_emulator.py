@@ -190,6 +190,42 @@ def test_failure_inside_a_session_keeps_earlier_lines_pending(node: Any) -> None
     assert vlan_ids(node) == {1}
 
 
+def test_pending_sessions_are_limited_as_on_eos(node: Any) -> None:
+    """Five uncommitted sessions at most (EOS's default); the sixth is refused until one
+    is committed, aborted from exec mode or removed; re-entering one is always allowed."""
+    for n in range(5):
+        node.run_commands([f"configure session s{n}", f"vlan {60 + n}"])
+    with pytest.raises(CommandError) as err:
+        node.run_commands(["configure session s5", "vlan 65"])
+    assert "Maximum number of pending sessions has been reached" in err.value.command_error
+    node.run_commands(["configure session s0", "vlan 70"])  # an existing one: entered
+    text = node.enable("show configuration sessions", encoding="text")[0]["result"]["output"]
+    assert "Maximum number of pending sessions: 5" in text and text.count("pending") == 6
+    node.run_commands(["configure session s0 abort"])
+    node.run_commands(["no configure session s1"])
+    with pytest.raises(CommandError, match="Session s1 does not exist"):
+        node.run_commands(["no configure session s1"])
+    node.run_commands(["configure session s5", "vlan 65", "commit"])
+    node.run_commands(["configure session s6", "vlan 66"])
+    node.run_commands(["configure session s7", "vlan 67"])  # 3 left + 2 new: five again
+    with pytest.raises(CommandError, match="Maximum number of pending sessions"):
+        node.run_commands(["configure session s8"])
+    assert vlan_ids(node) == {1, 65}  # only the committed one
+    listed = node.enable("show configuration sessions")[0]["result"]
+    assert listed["maxOpenSessions"] == 5
+    assert sorted(n for n, s in listed["sessions"].items() if s["state"] == "pending") == \
+        ["s2", "s3", "s4", "s6", "s7"] and listed["sessions"]["s5"]["state"] == "completed"
+
+
+def test_the_pending_limit_follows_the_service_setting(node: Any) -> None:
+    node.config(["service configuration session max pending 2"])
+    node.run_commands(["configure session a", "vlan 61"])
+    node.run_commands(["configure session b", "vlan 62"])
+    with pytest.raises(CommandError, match="Maximum number of pending sessions"):
+        node.run_commands(["configure session c"])
+    assert node.enable("show configuration sessions")[0]["result"]["maxOpenSessions"] == 2
+
+
 # ---------------------------------------------------------------- raw JSON-RPC (Ansible)
 
 

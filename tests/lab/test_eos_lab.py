@@ -116,6 +116,7 @@ def test_python_dash_m_entry_point(tmp_path: Path, connect: Callable[..., Any]) 
             assert time.monotonic() < deadline, "emulator did not become ready"
             time.sleep(0.05)
         endpoints = json.loads(ready.read_text())
+        assert oct(ready.stat().st_mode & 0o777) == "0o600"  # it holds the device logins
         assert endpoints["pid"] == proc.pid
         core = endpoints["devices"]["core"]
         import pyeapi  # local: only this test talks to a separate process

@@ -232,3 +232,37 @@ def test_a_bad_wifi_prefix_is_located(estate_dir: Path, cli: Callable[..., objec
     assert res.exit_code == 1  # type: ignore[attr-defined]
     assert re.search(rf"sites/lon1.yaml:{line_of(site, 'managed_prefix')}:\d+: .*managed_prefix",
                      res.output)  # type: ignore[attr-defined]
+
+
+# Sites that share a system (a PBX database, a switch, a Wi-Fi network, a DHCP server) must
+# not hand out the same numbers, VLANs or subnets: each would prune the other's objects.
+SHARED = [
+    ("numbers-on-one-pbx", [('numbers: ["+441614960000-+441614960099"]',
+                             'numbers: ["+441614960000-+441614960099", '
+                             '"+442079460190-+442079460199"]')],
+     "shared-number-range", "+442079460190", "PBX database pbx"),
+    ("vlans-on-one-switch", [("host: 10.254.0.1,", "host: 10.255.0.1,")],
+     "shared-vlan-pool", "occupier_vlans: 100-899", "switch 10.255.0.1:default"),
+    ("vlans-on-one-wifi-network", [("network_id: L_646829496481105522",
+                                    "network_id: L_646829496481105433")],
+     "shared-vlan-pool", "occupier_vlans: 100-899", "Wi-Fi network L_646829496481105433"),
+    ("subnets-on-one-dhcp-server", [("private: 172.17.0.0/16", "private: 172.16.0.0/15"),
+                                    ("server_address: 10.254.0.5", "server_address: 10.255.0.5")],
+     "shared-subnet-pool", "private: 172.16.0.0/15", "DHCP server http://10.255.0.5:8000/"),
+]
+
+
+@pytest.mark.parametrize("case", SHARED, ids=[c[0] for c in SHARED])
+def test_sites_sharing_a_system_must_not_share_pools(case: tuple[object, ...], estate_dir: Path,
+                                                     cli: Callable[..., object]) -> None:
+    _id, edits, rule, line_text, system = case
+    path = estate_dir / "sites" / "man1.yaml"
+    for old, new in edits:  # type: ignore[attr-defined]
+        edit(path, old, new)
+    result = cli("validate", "--repo", estate_dir)
+    out = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 1, out  # type: ignore[attr-defined]
+    m = re.search(rf"^sites/man1\.yaml:(\d+):\d+: \[{rule}\] (.*)$", out, re.M)
+    assert m, out
+    assert str(line_text) in path.read_text().splitlines()[int(m.group(1)) - 1]
+    assert f"of site lon1, which shares the {system}" in m.group(2)

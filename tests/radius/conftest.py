@@ -140,7 +140,8 @@ def radius(request: pytest.FixtureRequest, tmp_path: Path,
         with ep_file.open("w") as fh:
             yaml.dump({"targets": {}}, fh)
         with cred_file.open("w") as fh:
-            yaml.dump({"radius-db": {"dsn": dsn}}, fh)
+            yaml.dump({"radius-db": {"dsn": dsn},
+                       "plan-signing": {"key": "radius-tests-plan-signing-key"}}, fh)
         ep = server.endpoint()
         client = RadiusClient(ep["host"], ep["port"], ep["secret"])
         yield RadiusLab(root, server, dsn, dialect, cli, client, outbox, ep_file, cred_file)

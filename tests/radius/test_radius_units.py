@@ -164,7 +164,8 @@ def test_a_login_with_someone_elses_password_rows_is_not_taken_over(
                           Credential("radius-db", {"dsn": f"sqlite:///{db}"})) as target:
         changes = order_changes(diff(target.read(), state.resources["radius"],
                                      target.write_only), target.kind_order)
-        with pytest.raises(TargetRejected, match="jane@acme.example already has a password"):
+        with pytest.raises(TargetRejected, match="jane@acme.example is a RADIUS user that "
+                           "reconciler did not make .it holds radcheck Cleartext-Password"):
             target.apply(changes)
         assert target.read() == []
     with sqlite3.connect(db) as conn:

@@ -60,13 +60,13 @@ def test_each_vendor_file_renders_and_reads_back(tmp_path: Path, model: str) -> 
              "extension": 2121, "voicemail": "*97", "credential_version": 3}
     text = handsets.render_file("805ec0123456", attrs, "s3cr&t<pw>", "pbx.lon1", "Europe/London")
     name = handsets.file_name("805ec0123456", model)
-    handsets.write_file(tmp_path, name, text)
+    handsets.write_files(handsets.Folder(tmp_path), {name: text})
     if name.endswith(".xml") or model.startswith("polycom"):
         ET.fromstring(text.split("\n", 1)[1] if text.startswith("<?xml") else text)
         assert "s3cr&amp;t&lt;pw&gt;" in text
     else:
         assert "account.1.password = s3cr&t<pw>\n" in text
-    (res,) = handsets.read_dir("lon1/pbx", tmp_path)
+    (res,) = handsets.read_dir("lon1/pbx", handsets.Folder(tmp_path))
     assert (res.key, dict(res.attrs)) == ("805ec0123456", attrs)
     assert oct((tmp_path / name).stat().st_mode & 0o777) == "0o640"
 
@@ -75,6 +75,6 @@ def test_files_without_the_marker_or_with_other_names_are_not_ours(tmp_path: Pat
     (tmp_path / "805ec0123456.cfg").write_text("#!version:1.0.0.1\naccount.1.enable = 1\n")
     (tmp_path / "y000000000044.cfg").write_text("## reconciler {}\n")
     (tmp_path / "notes.txt").write_text("x")
-    assert handsets.read_dir("lon1/pbx", tmp_path) == []
+    assert handsets.read_dir("lon1/pbx", handsets.Folder(tmp_path)) == []
     with pytest.raises(ValueError):
         handsets.file_name("../../etc/passwd", "yealink-t54w")
