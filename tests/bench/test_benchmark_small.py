@@ -65,8 +65,11 @@ def test_plans_read_each_target_at_its_floor_and_write_nothing(result: dict[str,
         assert ios["sessions"] == ios["reads"] == ios["targets"], name
         assert ios["by_word"].get("show") == 2 * ios["targets"], name
         assert 5 * ios["targets"] <= ios["round_trips"] <= 6 * ios["targets"], name
-        if "freeradius" in by:  # one query per table, plus one schema check
-            assert by["freeradius"]["round_trips"] == by["freeradius"]["min_round_trips"] + 1
+        if "freeradius" in by:  # one query per table, plus one schema check, and a plan
+            # that creates logins looks their names up once (none may be someone else's).
+            radius = by["freeradius"]
+            creates = 1 if radius["changed"] else 0
+            assert radius["round_trips"] == radius["min_round_trips"] + 1 + creates, name
         if "asterisk" in by:  # one query per table per site (the floor is per server)
             assert by["asterisk"]["round_trips"] == 5 * by["asterisk"]["targets"], name
     s = steps(result)
