@@ -3,12 +3,16 @@
 
     python benchmarks/run.py --size small            # seconds; what the test suite runs
     python benchmarks/run.py --size large --ansible  # 100 sites, 200 switches; + Ansible
+    python benchmarks/run.py --size large --switches-only   # the switches alone
 
-Every step runs the `reconciler` command in a fresh process (cold: imports, loading,
-compiling, reading the switches), timed on the wall clock, its peak memory taken from
-the kernel (wait4). Round trips and commands are the emulated switches' own counters;
-the minimum number of configuration lines is worked out from the running-configs
-before and after. Prints a table and writes JSON (default benchmarks/results/).
+Every system of every site is generated (EOS and IOS switches, Wi-Fi on the Meraki
+Dashboard, RADIUS, the PBX, DHCP on Kea) unless --switches-only. Every step runs the
+`reconciler` command in a fresh process (cold: imports, loading, compiling, reading the
+systems), timed on the wall clock, its peak memory taken from the kernel (wait4).
+Round trips are counted per platform by the lab itself (`lab.control`; SQL statements
+by the SQLite engine, see `sqltrace`); the minimum number of configuration lines is
+worked out from the switches' running-configs before and after. Prints a table and
+writes JSON (default benchmarks/results/).
 """
 
 from __future__ import annotations
@@ -30,17 +34,23 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import labio  # noqa: E402
+from benchmarks import floors, labio  # noqa: E402
+from benchmarks.report import markdown, side_by_side, table  # noqa: E402
 from reconciler.lab.generate import Sizes, generate, write_estate  # noqa: E402
 
 SIZES = {
     "small": dict(sites=3, occupiers=30, users=300, switches=6),
     "large": dict(sites=100, occupiers=2000, users=40000, switches=200),
+    "xl": dict(sites=1000, occupiers=20000, users=400000, switches=2000),
 }
-# The counts come from the EOS emulators' counters (HTTP control endpoint); the IOS lab
-# switch keeps counters too but has no such endpoint yet, so the bench estate stays EOS.
 SWITCH_PLATFORMS = ("arista_eos",)
-CLI = "import sys; from reconciler.cli import main; sys.argv[0] = 'reconciler'; main()"
+ORGS = {"xl": 4}  # Meraki organisations (each limited to 10 requests/s on its own)
+# Systems a size leaves out, and why (said in the output and the JSON).
+LEFT_OUT = {"xl": {"kea": "the lab runs one real kea-dhcp4 per site (21 MiB each): 1,000 of "
+                          "them (21 GiB) do not fit on this machine beside the rest"}}
+# sqltrace counts the SQL statements of the lab's SQLite databases in the process.
+CLI = ("import sys; import benchmarks.sqltrace; from reconciler.cli import main; "
+       "sys.argv[0] = 'reconciler'; main()")
 
 
 @dataclass
@@ -60,6 +70,8 @@ class Step:
     commands: int = 0
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: per platform: targets, changed, round trips and their minimum, reads, writes
+    by_platform: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Bench:
@@ -73,8 +85,12 @@ class Bench:
             # as a CI runner with a restored cache or a workstation would.
             "RECONCILER_CACHE_DIR": str(estate.parent / "cache"),
             "RECONCILER_ENDPOINTS": str(estate / ".lab" / "endpoints.yaml"),
-            "RECONCILER_CREDENTIALS": str(estate / ".lab" / "credentials.yaml")}
-        self.eps: dict[str, dict[str, Any]] = {}
+            "RECONCILER_CREDENTIALS": str(estate / ".lab" / "credentials.yaml"),
+            "RECONCILER_BENCH_SQL": str(estate.parent / "sql-counts.jsonl")}
+        self.sql_file = Path(self.env["RECONCILER_BENCH_SQL"])
+        self.eps: dict[str, dict[str, Any]] = {}  # EOS switches (for Ansible)
+        self.control: dict[str, Any] = {}  # the lab's control endpoint
+        self.platform_of: dict[str, str] = {}  # target id -> platform (from the full plan)
         self.steps: list[Step] = []
         self.last_cpu_seconds = 0.0
 
@@ -100,38 +116,77 @@ class Bench:
                              f"{stderr[-3000:]}")
         return seconds, rc, usage.ru_maxrss / 1024, stdout
 
+    def _sql_counts(self) -> dict[str, dict[str, int]]:
+        """Statements per platform from the traced processes since the last call."""
+        out: dict[str, dict[str, int]] = {}
+        if self.sql_file.exists():
+            for line in self.sql_file.read_text().splitlines():
+                for db, counts in json.loads(line).items():
+                    platform = "asterisk" if db.startswith("pbx-") else "freeradius"
+                    acc = out.setdefault(platform, {})
+                    for k, v in counts.items():
+                        acc[k] = acc.get(k, 0) + v
+            self.sql_file.unlink()
+        return out
+
     def measured(self, name: str, *args: str, ok: tuple[int, ...], targets: int,
-                 note: str = "") -> Step:
-        """Run one step with the switches' counters reset before and read after."""
-        before = labio.configs(self.eps)
-        labio.reset_counters(self.eps)
+                 note: str = "", scope: dict[str, dict[str, int]] | None = None) -> Step:
+        """Run one step with the lab's counters reset before and read after.
+
+        `scope`: per platform, the targets the step covers and how many of them change
+        (a plan's JSON says it; an apply takes it from the plan before it).
+        """
+        before = labio.configs(self.control)
+        labio.reset_counters(self.control)
+        self._sql_counts()
         seconds, rc, rss, stdout = self.cli(*args, ok=ok)
-        counts = labio.counters(self.eps)
+        counts = labio.counters(self.control, self._sql_counts())
         if args[0] == "plan" and "json" in args:
-            targets = len(json.loads(stdout)["targets"])  # what the scoping chose
-        after = labio.configs(self.eps)
+            doc = json.loads(stdout)
+            scope = floors.scope_of(doc)  # what the scoping chose
+            targets = len(doc["targets"])
+            self.platform_of.update({t["target"]: t["platform"] for t in doc["targets"]})
+        after = labio.configs(self.control)
         min_lines, changed = labio.minimum_for(before, after)
-        step = Step(name, round(seconds, 3), rc, round(rss, 1), targets, changed,
-                    counts["round_trips"], targets + changed, counts["reads"], counts["writes"],
-                    counts["config_lines"], min_lines, counts["commands"], note,
-                    {"by_word": counts["by_word"]})
+        apply = args[0] == "apply"
+        by_platform = floors.per_platform(counts, scope or {}, self.sizes, apply)
+        step = Step(name, round(seconds, 3), rc, round(rss, 1), targets,
+                    sum(p["changed"] for p in by_platform.values()),
+                    sum(p["round_trips"] for p in by_platform.values()),
+                    sum(p["min_round_trips"] for p in by_platform.values()),
+                    sum(p.get("reads", 0) for p in by_platform.values()),
+                    sum(p.get("writes", 0) for p in by_platform.values()),
+                    sum(p.get("config_lines", 0) for p in by_platform.values()), min_lines,
+                    sum(p.get("commands", 0) for p in by_platform.values()), note,
+                    {"cpu_seconds": round(self.last_cpu_seconds, 2),
+                     "load_average_1m": round(os.getloadavg()[0], 2)}, by_platform)
         self.steps.append(step)
-        print(f"  {name:<22} {seconds:7.2f} s  exit {rc}  {rss:6.0f} MiB  "
-              f"round trips {step.round_trips} (min {step.min_round_trips})  config lines "
-              f"{step.config_lines} (min {min_lines})", file=sys.stderr, flush=True)
+        print(f"  {name:<22} {seconds:7.2f} s  exit {rc}  {rss:6.0f} MiB  load "
+              f"{os.getloadavg()[0]:.1f}  round trips {step.round_trips} (min "
+              f"{step.min_round_trips})  config lines {step.config_lines} (min {min_lines})",
+              file=sys.stderr, flush=True)
+        for plat, p in sorted(by_platform.items()):
+            print(f"      {plat:<12} targets {p['targets']:>5}  changed {p['changed']:>5}  "
+                  f"round trips {p['round_trips']:>6} (min {p['min_round_trips']})"
+                  + (f"  floor {p['floor_s']:.1f} s" if p.get("floor_s") else ""),
+                  file=sys.stderr, flush=True)
         return step
 
     def lab_up(self) -> Step:
-        seconds, rc, rss, _ = self.cli("lab", "up", "--repo", str(self.estate), ok=(0,))
+        # Thousands of emulators (xl) take minutes to start on two cores.
+        seconds, rc, rss, _ = self.cli("lab", "up", "--repo", str(self.estate), "--timeout",
+                                       "3600", ok=(0,))
         from ruamel.yaml import YAML
 
         doc = YAML(typ="safe").load((self.estate / ".lab" / "endpoints.yaml").read_text())
-        # The counters and configs come from the EOS emulators (eAPI on host:port).
+        self.control = json.loads((self.estate / ".lab" / "ready.json").read_text())["control"]
+        # Ansible's inventory: the EOS switches (eAPI on host:port).
         eos = {f"{sid}/{name}" for sid, site in generate(self.sizes)[0].items()
                for name, sw in site["switches"].items() if sw["platform"] == "arista_eos"}
         self.eps = {tid: ep for tid, ep in doc["targets"].items() if tid in eos}
-        step = Step("lab up", round(seconds, 3), rc, round(rss, 1), len(self.eps),
-                    note="start emulators for every switch (one process)")
+        step = Step("lab up", round(seconds, 3), rc, round(rss, 1), len(doc["targets"]),
+                    note="start the lab: emulators and servers for every system (one process)",
+                    extra={"load_average_1m": round(os.getloadavg()[0], 2)})
         self.steps.append(step)
         return step
 
@@ -190,11 +245,17 @@ def _supports(bench: Bench, option: str) -> bool:
 
 
 def run(size: str, workdir: Path, with_ansible: bool, forks: int,
-        all_platforms: bool = False, only_console: bool = False) -> dict[str, Any]:
+        switches_only: bool = False, only_console: bool = False,
+        first_apply: bool = True) -> dict[str, Any]:
     known = _platforms()
-    if not all_platforms:  # the switch estate; --all-platforms adds Wi-Fi, RADIUS, PBX...
+    if switches_only:  # the switch estate alone (the earlier benchmark)
         known = [p for p in known if p in SWITCH_PLATFORMS]
-    sizes = Sizes(**SIZES[size], seed=7, platforms=frozenset(known))
+    left_out = {p: why for p, why in LEFT_OUT.get(size, {}).items() if p in known}
+    known = [p for p in known if p not in left_out]
+    for p, why in left_out.items():
+        print(f"left out at {size}: {p}: {why}", file=sys.stderr)
+    sizes = Sizes(**SIZES[size], seed=7, platforms=frozenset(known),
+                  organizations=ORGS.get(size, 1))
     estate = workdir / "estate"
     t0 = time.perf_counter()
     write_estate(sizes, estate)
@@ -203,16 +264,16 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int,
     bench = Bench(estate, sizes)
     n_targets = sizes.switch_count
     print(f"estate: {sizes.sites} sites, {n_targets} switches, {sizes.occupiers} occupiers, "
-          f"{sizes.users} users (generated in {gen_seconds:.1f} s)", file=sys.stderr)
+          f"{sizes.users} users, platforms {', '.join(sorted(known))} (generated in "
+          f"{gen_seconds:.1f} s; load {os.getloadavg()[0]:.1f})", file=sys.stderr)
     result: dict[str, Any] = {"size": size, "sizes": {k: v for k, v in asdict(sizes).items()
                                                        if k != "platforms"},
-                              "machine": _machine(), "generate_seconds": round(gen_seconds, 2)}
+                              "platforms": sorted(known), "left_out": left_out,
+                              "machine": _machine(),
+                              "generate_seconds": round(gen_seconds, 2)}
     if only_console:  # no lab: the console reads git and files only
         console_step(bench, workdir)
-        result["steps"] = [asdict(s) for s in bench.steps]
-        result["peak_rss_mb"] = max(s.peak_rss_mb for s in bench.steps)
-        result["load_average_1m_after"] = round(os.getloadavg()[0], 2)
-        return result
+        return _finish(result, bench)
     changed_since = _supports(bench, "--changed-since")
     if changed_since:
         _git(estate, "init", "-q")
@@ -221,10 +282,19 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int,
              "commit", "-qm", "estate")
     bench.lab_up()
     try:
-        bench.measured("full plan (cold)", "plan", "--format", "json", ok=(2,),
-                       targets=n_targets, note="every switch read and diffed")
-        bench.measured("first apply (all)", "apply", "--yes", ok=(0,), targets=n_targets,
-                       note="the whole estate onto fresh switches")
+        full = bench.measured("full plan (cold)", "plan", "--format", "json", ok=(2,),
+                              targets=n_targets, note="every target read and diffed")
+        if not first_apply:  # the PR plan of one occupier against the unapplied systems
+            site = sorted(site_docs)[len(site_docs) // 2]
+            moved = _move_one(estate, site_docs, occ_docs, site, [])
+            bench.measured("scoped plan (1 occ.)", "plan", "--format", "json",
+                           "--changed-since", "HEAD", ok=(2,), targets=0,
+                           note=f"{moved} moved; nothing applied before (--plan-only)")
+            result["skipped"] = ("first apply, no-change plan, site plan, apply of the move, "
+                                 "console build (--plan-only)")
+            return _finish(result, bench)
+        bench.measured("first apply (all)", "apply", "--yes", ok=(0,), targets=full.targets,
+                       note="the whole estate onto fresh systems", scope=full_scope(full))
         bench.measured("no-change plan", "plan", "--format", "json", ok=(0,),
                        targets=n_targets)
         site = site_docs and sorted(site_docs)[len(site_docs) // 2]
@@ -239,7 +309,7 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int,
             bench.measured("site plan (--site)", "plan", "--format", "json", "--site", site,
                            ok=(2,), targets=at_site, note=f"the site of {moved} only")
         bench.measured("apply one space move", "apply", "--yes", *scope, ok=(0,),
-                       targets=scoped.targets)
+                       targets=scoped.targets, scope=full_scope(scoped))
         if changed_since:
             _git(estate, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid",
                  "commit", "-qam", "move")
@@ -252,8 +322,27 @@ def run(size: str, workdir: Path, with_ansible: bool, forks: int,
                                                          _move_one, workdir, forks)
             except SystemExit as exc:  # keep what was measured; say what failed
                 result["ansible_error"] = str(exc)[-2000:]
+    except SystemExit as exc:  # a step failed: keep what was measured, say which
+        result["failed"] = str(exc)[-3000:]
+        print(result["failed"], file=sys.stderr)
     finally:
         bench.lab_down()
+    return _finish(result, bench)
+
+
+def full_scope(step: Step) -> dict[str, dict[str, Any]]:
+    """The per-platform scope a plan step saw, for the apply of that plan."""
+    keys = ("targets", "changed", "changes")
+    out = {}
+    for p, row in step.by_platform.items():
+        out[p] = {k: row[k] for k in keys}
+        out[p]["servers"] = row.get("servers", 1)
+        out[p]["orgs"] = row.get("orgs", {})
+        out[p]["org_changes"] = row.get("org_changes", {})
+    return out
+
+
+def _finish(result: dict[str, Any], bench: Bench) -> dict[str, Any]:
     result["steps"] = [asdict(s) for s in bench.steps]
     result["peak_rss_mb"] = max(s.peak_rss_mb for s in bench.steps)
     result["load_average_1m_after"] = round(os.getloadavg()[0], 2)
@@ -292,63 +381,6 @@ def _machine() -> dict[str, Any]:
             "python": platform.python_version(), "system": platform.platform()}
 
 
-def table(result: dict[str, Any]) -> str:
-    head = (f"{'step':<22} {'time s':>8} {'peak MiB':>9} {'targets':>8} {'changed':>8} "
-            f"{'round trips':>12} {'min':>6} {'config lines':>13} {'min':>7}")
-    rows = [head, "-" * len(head)]
-    for s in result["steps"]:
-        rows.append(f"{s['name']:<22} {s['seconds']:>8.2f} {s['peak_rss_mb']:>9.0f} "
-                    f"{s['targets']:>8} {s['changed_targets']:>8} {s['round_trips']:>12} "
-                    f"{s['min_round_trips']:>6} {s['config_lines']:>13} "
-                    f"{s['min_config_lines']:>7}")
-    m = result["machine"]
-    rows.append(f"\nmachine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; load "
-                f"average {m['load_average_1m']} before, {result['load_average_1m_after']} "
-                f"after; peak memory {result['peak_rss_mb']:.0f} MiB")
-    console = next((s for s in result["steps"] if s["name"] == "console build"), None)
-    if console:
-        x = console["extra"]
-        rows.append(f"console: {x['pages']} pages in {console['seconds']:.1f} s (CPU "
-                    f"{x.get('cpu_seconds', 0):.1f} s); estate page "
-                    f"{x['estate_page_bytes'] / 1024:.0f} KiB, largest page {x['largest_page']} "
-                    f"{x['largest_page_bytes'] / 1024:.0f} KiB, search index "
-                    f"{x['search_index_bytes'] / 2**20:.1f} MiB")
-    if "ansible_error" in result:
-        rows.append(f"\nAnsible run failed: {result['ansible_error']}")
-    if "ansible" in result:
-        a = result["ansible"]
-        rows.append("\nside by side with Ansible (arista.eos resource modules, state replaced, "
-                    f"forks={a['forks']}):")
-        for k in ("space move on every site", "no change"):
-            r = a[k]
-            rows.append(f"  {k:<26} reconciler {r['reconciler_s']:7.2f} s   ansible "
-                        f"{r['ansible_s']:7.2f} s   ratio {r['ratio']:.1f}x   "
-                        f"(ansible changed {r['ansible_changed']} hosts; round trips "
-                        f"{r['reconciler_round_trips']} vs {r['ansible_round_trips']})")
-    return "\n".join(rows)
-
-
-def markdown(result: dict[str, Any]) -> str:
-    """The results as a Markdown table (for the README)."""
-    rows = ["| step | time | peak memory | targets | changed | round trips (min) | "
-            "config lines (min) |", "|---|---:|---:|---:|---:|---:|---:|"]
-    for s in result["steps"]:
-        rows.append(f"| {s['name']} | {s['seconds']:.1f} s | {s['peak_rss_mb']:.0f} MiB | "
-                    f"{s['targets']} | {s['changed_targets']} | {s['round_trips']} "
-                    f"({s['min_round_trips']}) | {s['config_lines']} ({s['min_config_lines']}) |")
-    if "ansible" in result:
-        a = result["ansible"]
-        rows += ["", "| same change, same switches | reconciler | Ansible (forks "
-                 f"{a['forks']}) | ratio | round trips (reconciler / Ansible) |",
-                 "|---|---:|---:|---:|---:|"]
-        for k in ("space move on every site", "no change"):
-            r = a[k]
-            rows.append(f"| {k} | {r['reconciler_s']:.1f} s | {r['ansible_s']:.1f} s | "
-                        f"{r['ratio']:.0f}x | {r['reconciler_round_trips']} / "
-                        f"{r['ansible_round_trips']} |")
-    return "\n".join(rows)
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--size", choices=sorted(SIZES), default="small")
@@ -358,16 +390,32 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ansible", action="store_true", help="also run Ansible's arista.eos "
                    "resource modules on the same change (creates a venv on first use)")
     p.add_argument("--forks", type=int, default=10, help="Ansible forks (default 10)")
-    p.add_argument("--all-platforms", action="store_true", help="generate the Wi-Fi, RADIUS "
-                   "and PBX systems of every site too (when their targets exist); default: "
-                   "switches only")
+    p.add_argument("--switches-only", action="store_true", help="generate the switches only "
+                   "(EOS); default: every system of every site (IOS access switches, Wi-Fi, "
+                   "RADIUS, PBX, DHCP)")
+    p.add_argument("--all-platforms", action="store_true", help=argparse.SUPPRESS)  # default
+    p.add_argument("--plan-only", action="store_true", help="stop after the cold full plan "
+                   "(an estate too large to apply in the time at hand)")
     p.add_argument("--console-only", action="store_true", help="only the console build step "
                    "(no lab): its time, peak memory and page sizes")
     p.add_argument("--markdown", type=Path, metavar="JSON", help="only print the results "
-                   "of an earlier run as a Markdown table")
+                   "of an earlier run as Markdown tables")
+    p.add_argument("--side-by-side", nargs="+", type=Path, metavar="JSON", help="only print "
+                   "each step at each size (earlier runs' results, smallest first)")
+    p.add_argument("--svg", type=Path, metavar="SVG", help="only draw time and memory per "
+                   "step against size into SVG, from the results given with --side-by-side")
     args = p.parse_args(argv)
     if args.markdown:
         print(markdown(json.loads(args.markdown.read_text())))
+        return 0
+    if args.side_by_side:
+        runs = [json.loads(f.read_text()) for f in args.side_by_side]
+        if args.svg:
+            from benchmarks.chart import svg
+
+            args.svg.write_text(svg(runs))
+            print(f"wrote {args.svg}")
+        print(side_by_side(runs))
         return 0
     out = args.json or ROOT / "benchmarks" / "results" / f"{args.size}.json"
     tmp = None
@@ -380,8 +428,8 @@ def main(argv: list[str] | None = None) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="reconciler-bench-")
         workdir = Path(tmp.name)
     try:
-        result = run(args.size, workdir, args.ansible, args.forks, args.all_platforms,
-                     args.console_only)
+        result = run(args.size, workdir, args.ansible, args.forks, args.switches_only,
+                     args.console_only, not args.plan_only)
     finally:
         if tmp is not None:
             tmp.cleanup()

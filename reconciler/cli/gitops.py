@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .. import outbox
+from ..gitops.batches import MAX_JOBS, batches
 from ..gitops.drift_render import render_drift_markdown, render_drift_text
 from .common import (
     EXIT_ERROR,
@@ -39,21 +40,40 @@ from .options import (
 def sites_cmd(repo: RepoOpt = Path("."), at: AtOpt = None,
               changed_since: ChangedSinceOpt = None,
               fmt: Annotated[str, typer.Option("--format", "-f", help="text (one a line) or "
-                                               "json (a list, for a job matrix)", metavar="FORMAT")] = "text"
+                                               "json (a list, for a job matrix)", metavar="FORMAT")] = "text",
+              batched: Annotated[bool, typer.Option(
+                  "--batches", help="Group the sites into CI jobs: at most --max-jobs, a "
+                  "site always in the same batch (json: [{batch, sites}], a matrix include; "
+                  "text: the batch and its sites, one batch a line).")] = False,
+              max_jobs: Annotated[int, typer.Option(
+                  "--max-jobs", min=1, max=MAX_JOBS, help="With --batches: at most this many "
+                  f"jobs (GitHub Actions allows {MAX_JOBS} per matrix). The apply and drift "
+                  "workflows must use the same number.", metavar="N")] = MAX_JOBS,
               ) -> None:
-    """List the sites to plan or apply: all of them, or those changed since a git ref."""
+    """List the sites to plan or apply: all of them, or those changed since a git ref.
+
+    With --batches, the sites grouped into at most --max-jobs CI jobs; each job runs
+    its sites one after another, and a site is always in the same batch, so one
+    site's runs never overlap (the workflows name the concurrency group after it).
+    """
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"unknown format {fmt!r}; use text or json", param_hint="--format")
     sites, scope = reconciler(repo, None, None).sites(parse_date(at), changed_since)
     if scope is not None:
         OUT.info(scope.describe())
         for n in scope.notes:
             OUT.info(f"note: {n}")
+    if batched:
+        groups = batches(sites, max_jobs)
+        if fmt == "json":
+            OUT.out(json.dumps(groups))
+        elif groups:
+            OUT.out("\n".join(f"{g['batch']} {g['sites']}" for g in groups))
+        return
     if fmt == "json":
         OUT.out(json.dumps(sites))
-    elif fmt == "text":
-        if sites:
-            OUT.out("\n".join(sites))
-    else:
-        raise typer.BadParameter(f"unknown format {fmt!r}; use text or json", param_hint="--format")
+    elif sites:
+        OUT.out("\n".join(sites))
 
 
 @handle_errors

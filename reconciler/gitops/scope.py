@@ -74,8 +74,10 @@ def affected_targets(now: DesiredState, before: DesiredState, occupiers: set[str
                 out.add(tid)
         out.update(tid for tid, spec in state.targets.items() if spec.site in sites)
     for tid in set(now.targets) | set(before.targets):
-        if _fingerprint(now.resources.get(tid, [])) != \
-                _fingerprint(before.resources.get(tid, [])):
+        a, b = now.resources.get(tid, []), before.resources.get(tid, [])
+        if a == b:  # the common case, without printing every resource of the estate
+            continue
+        if _fingerprint(a) != _fingerprint(b):
             out.add(tid)
     return {t for t in out if t in now.targets}
 

@@ -85,9 +85,10 @@ def _compile_site(estate: Estate, site: Site, at: dt.date, state: DesiredState) 
     state.add_target(TargetSpec(tid, "asterisk", site.id, settings, _scope(site),
                                 site.pbx.credentials))
     state.add(site_rows(tid, site))
-    for occ in sorted(estate.occupiers.values(), key=lambda o: o.id):
-        c = occ.contract_at(site.id)
-        if c is None or c.services.voice is None or not c.provisioned(at):
+    # The site's contracts from the estate's index (by occupier id, each occupier's first
+    # contract here, as `contract_at`): scanning every occupier per site was quadratic.
+    for occ, c in estate.contracts_by_site().get(site.id, []):
+        if c.services.voice is None or not c.provisioned(at):
             continue
         state.add(_Occupier(tid, site, occ, c).resources())
 

@@ -8,7 +8,7 @@ with its allocations (VLAN, /24, numbers, extensions) already written, so the
 result passes `reconciler validate` and `allocate --check` as generated. Writes
 plain data only: it knows nothing of the model (the lab plays the devices), and
 the caller says which platforms exist (`platforms`), so Cisco IOS switches and
-the Wi-Fi/RADIUS/PBX systems appear only once their targets do.
+the Wi-Fi/RADIUS/PBX/DHCP systems appear only once their targets do.
 """
 
 from __future__ import annotations
@@ -48,9 +48,11 @@ class Sizes:
     switches: int | None = None  # default: two per site (a core and an access switch)
     seed: int = 1
     platforms: frozenset[str] = frozenset({"arista_eos"})
-    #: Contracts that start, move and end over two years (see `generate_timeline`), DHCP
-    #: when Kea is known: an estate for the calendar rehearsal.
+    #: Contracts that start, move and end over two years (see `generate_timeline`): an
+    #: estate for the calendar rehearsal.
     timeline: bool = False
+    #: Meraki organisations the sites' networks are spread over (round robin).
+    organizations: int = 1
 
     def check(self) -> None:
         if self.sites < 1 or self.occupiers < 0 or self.users < 0:
@@ -165,7 +167,8 @@ def _site_doc(sz: Sizes, s: _Site) -> dict[str, Any]:
         "floors": [{"number": f, "spaces": sp} for f, sp in sorted(floors.items())],
     }
     if "meraki" in sz.platforms:
-        doc["wifi"] = {"platform": "meraki", "organization_id": "549236",
+        org = 549236 + s.index % max(1, sz.organizations)
+        doc["wifi"] = {"platform": "meraki", "organization_id": str(org),
                        "network_id": f"L_{646829496481100000 + s.index}", "devices_ssid": 2,
                        "credentials": "meraki-org"}
     if "freeradius" in sz.platforms:
@@ -176,6 +179,9 @@ def _site_doc(sz: Sizes, s: _Site) -> dict[str, Any]:
                       "provisioning_dir": f"provisioning/{s.id}"}
         # The first hundred numbers stay with the site: the first one is its own line.
         doc["support"] = {"phone": f"+{base}"}
+    if "kea" in sz.platforms:
+        doc["dhcp"] = {"platform": "kea", "server": "dhcp", "credentials": f"{s.id}-dhcp",
+                       "server_address": f"{host}.5", "dns_servers": ["9.9.9.9"]}
     doc["drift"] = {"default": "correct"}
     if sz.timeline:
         timeline_site(doc, sz.platforms, s.index, host)

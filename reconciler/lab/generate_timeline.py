@@ -56,9 +56,6 @@ def timeline_contract(c: dict[str, Any], slot: int, home: bool, free: Iterator[s
 
 def timeline_site(doc: dict[str, Any], platforms: frozenset[str], index: int,
                   host: str) -> None:
-    """DHCP on Kea at every site; MAC authentication of shared devices at every other."""
-    if "kea" in platforms:
-        doc["dhcp"] = {"platform": "kea", "server": "dhcp", "credentials": f"{doc['id']}-dhcp",
-                       "server_address": f"{host}.5", "dns_servers": ["9.9.9.9"]}
+    """MAC authentication of shared devices at every other site (DHCP: `generate`)."""
     if "freeradius" in platforms and index % 2 == 1:
         doc["radius"]["mac_auth"] = True

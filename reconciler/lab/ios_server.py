@@ -53,6 +53,7 @@ class _Server(asyncssh.SSHServer):
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         self.live.add(conn)
+        self.device.counters.request()  # a round trip here is an SSH session
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.conn is not None:

@@ -149,11 +149,18 @@ def main(argv: list[str] | None = None) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     lab = Lab(config, args.config.parent).start()
+    control = None
     try:
+        from .control import Control
+
+        control = Control([(k, r.handle) for k, r in lab.running]).start()
         write_private(args.ready_file, json.dumps({"pid": os.getpid(),
-                                                   "endpoints": lab.endpoints()}, indent=2))
+                                                   "endpoints": lab.endpoints(),
+                                                   "control": control.endpoint()}, indent=2))
         stop.wait()
     finally:
+        if control is not None:
+            control.stop()
         lab.stop()
     return 0
 

@@ -8,6 +8,7 @@ by what the caller should do.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,21 @@ from typing import Any
 from ..errors import TargetAuthError, TargetError, TargetRejected, TargetUnavailable
 
 Row = tuple[Any, ...]
+
+# One writer at a time per SQLite file in this process. The PBX targets of every site
+# share their server's database; an apply writes several at once, and SQLite lets one
+# write while the others wait out its busy timeout: on a large estate under load the
+# last of them gave up ("database is locked") and failed the whole run (every switch
+# already applied was rolled back). Waiting here has no timeout to run out; the busy
+# timeout is left for writers outside this process (Asterisk itself).
+_WRITERS: dict[str, threading.Lock] = {}
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writer_lock(path: str) -> threading.Lock:
+    key = str(Path(path).resolve())
+    with _WRITERS_LOCK:
+        return _WRITERS.setdefault(key, threading.Lock())
 
 
 class Database:
@@ -68,12 +84,25 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         """Everything inside commits together or not at all."""
+        if self.postgres:  # the server orders concurrent writers itself
+            with self._transaction():
+                yield _Cursor(self)
+            return
+        assert self.path is not None
+        with _writer_lock(self.path), self._transaction():
+            yield _Cursor(self)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
         conn = self._connect()
         if not self.postgres:
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except Exception as exc:  # noqa: BLE001 - busy: a TargetError, as any other
+                raise self._translate(exc) from exc
         ok = False
         try:
-            yield _Cursor(self)
+            yield
             ok = True
         finally:
             if ok:

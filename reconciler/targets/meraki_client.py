@@ -17,9 +17,9 @@ from ..errors import TargetAuthError, TargetError, TargetRejected, TargetUnavail
 
 CALLER = "Reconciler/0.1 Workspace"  # the SDK's required `caller` format: "App/version Vendor"
 DEFAULT_BASE_URL = "https://api.meraki.com/api/v1"
-# The Dashboard counts a request when it arrives; a little margin on our side keeps
+# The Dashboard counts a request when it arrives; a margin of 10 % on our side keeps
 # network jitter from putting two windows' worth into one of its seconds.
-WINDOW = 1.25
+WINDOW = 1.1
 
 
 class OrgRateLimiter:

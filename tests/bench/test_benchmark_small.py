@@ -1,7 +1,9 @@
 """`benchmarks/run.py --size small` on the lab: its counts meet the minimums.
 
-Counts, never times: one read per target per plan, exactly the configuration
-lines the change needs, and a known number of round trips for an apply.
+Counts, never times, for every system (EOS and IOS switches, the Meraki Dashboard,
+RADIUS, the PBX, Kea), as the lab counted them: each plan reads every target at its
+floor, an apply sends exactly the configuration lines the change needs, each change
+is written once, and the round trips of an apply are known.
 """
 
 from __future__ import annotations
@@ -32,39 +34,79 @@ def steps(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {s["name"]: s for s in result["steps"]}
 
 
-def test_plans_read_each_target_once_and_send_no_config(result: dict[str, Any]) -> None:
+PLANS = ("full plan (cold)", "no-change plan", "scoped plan (1 occ.)", "site plan (--site)")
+EVERY = {"arista_eos", "cisco_ios", "meraki", "freeradius", "asterisk", "kea"}
+
+
+def test_every_system_is_generated_and_counted_by_the_lab(result: dict[str, Any]) -> None:
+    full = steps(result)["full plan (cold)"]
+    assert set(result["platforms"]) == EVERY
+    assert set(full["by_platform"]) == EVERY
+    assert all(p["targets"] > 0 and p["round_trips"] > 0 for p in full["by_platform"].values())
+
+
+def test_plans_read_each_target_at_its_floor_and_write_nothing(result: dict[str, Any]) -> None:
+    for name in PLANS:
+        by = steps(result)[name]["by_platform"]
+        for platform, p in by.items():
+            assert p["writes"] == 0 and p.get("config_lines", 0) == 0, (name, platform)
+        eos = by["arista_eos"]
+        assert eos["round_trips"] == eos["min_round_trips"] == eos["reads"] == eos["targets"]
+        # Two GETs per network (policies, identity PSKs): the API's floor; never a 429.
+        wifi = by["meraki"]
+        assert wifi["round_trips"] == wifi["min_round_trips"] == 2 * wifi["targets"], name
+        assert wifi["rate_limited"] == 0
+        assert by["kea"]["round_trips"] == by["kea"]["min_round_trips"] == by["kea"]["targets"]
+        assert by["kea"]["by_word"] == {"config-get": by["kea"]["targets"]}
+        ios = by["cisco_ios"]
+        # One SSH session per switch; netmiko's session set-up (terminal width and
+        # length, enable) around the two reads, and an `exit` that the switch may not
+        # read before the client closes.
+        assert ios["sessions"] == ios["reads"] == ios["targets"], name
+        assert ios["by_word"].get("show") == 2 * ios["targets"], name
+        assert 5 * ios["targets"] <= ios["round_trips"] <= 6 * ios["targets"], name
+        if "freeradius" in by:  # one query per table, plus one schema check, and a plan
+            # that creates logins looks their names up once (none may be someone else's).
+            radius = by["freeradius"]
+            creates = 1 if radius["changed"] else 0
+            assert radius["round_trips"] == radius["min_round_trips"] + 1 + creates, name
+        if "asterisk" in by:  # one query per table per site (the floor is per server)
+            assert by["asterisk"]["round_trips"] == 5 * by["asterisk"]["targets"], name
     s = steps(result)
-    for name in ("full plan (cold)", "no-change plan", "scoped plan (1 occ.)",
-                 "site plan (--site)"):
-        step = s[name]
-        assert step["round_trips"] == step["min_round_trips"] == step["targets"], name
-        assert step["reads"] == step["targets"], name
-        assert step["config_lines"] == 0 and step["writes"] == 0, name
-    assert s["full plan (cold)"]["targets"] == result["sizes"]["switches"] == 6
-    # --changed-since: the targets holding the moved occupier's resources (its site, and a
-    # second site where it has a contract too); --site: the two switches of the site.
-    assert 2 <= s["scoped plan (1 occ.)"]["targets"] <= 4
-    assert s["site plan (--site)"]["targets"] == 2
+    assert s["full plan (cold)"]["targets"] == 16  # 6 switches, 3 of Wi-Fi, PBX, DHCP; RADIUS
+    # --changed-since: the targets holding the moved occupier's resources (its site);
+    # --site: every target of the site.
+    assert 2 <= s["scoped plan (1 occ.)"]["targets"] <= s["site plan (--site)"]["targets"]
 
 
 def test_applies_send_exactly_the_changed_lines(result: dict[str, Any]) -> None:
     s = steps(result)
     first, move = s["first apply (all)"], s["apply one space move"]
     assert first["config_lines"] == first["min_config_lines"] > 0
-    assert first["changed_targets"] == first["writes"] == 6
+    switches = [first["by_platform"][p] for p in ("arista_eos", "cisco_ios")]
+    assert sum(p["writes"] for p in switches) == sum(p["changed"] for p in switches) == 6
     # A space move of two ports: each port gets VLAN, description and enabled (+ header).
     assert move["config_lines"] == move["min_config_lines"] == 16
-    assert move["changed_targets"] == move["writes"] == 1
+    assert sum(p["writes"] for p in move["by_platform"].values()) == 1
 
 
 def test_apply_round_trips_are_plan_reads_plus_check_write_verify(result: dict[str, Any]) -> None:
-    for step in (steps(result)["first apply (all)"], steps(result)["apply one space move"]):
-        # One plan read per target; per changed target the preflight read (every target
-        # checked before any is touched), the stale-plan re-read right before the write,
-        # the write (one configuration session), the verifying read and, once the whole
-        # run is verified, the save (`copy running-config startup-config`).
-        assert step["round_trips"] == step["targets"] + 5 * step["changed_targets"]
-        assert step["reads"] == step["targets"] + 3 * step["changed_targets"]
+    first = steps(result)["first apply (all)"]["by_platform"]
+    eos = first["arista_eos"]
+    # One plan read per target; per changed target the preflight read (every target
+    # checked before any is touched), the stale-plan re-read right before the write,
+    # the write (one configuration session), the verifying read and, once the whole
+    # run is verified, the save (`copy running-config startup-config`).
+    assert eos["round_trips"] == eos["targets"] + 5 * eos["changed"]
+    assert eos["reads"] == eos["targets"] + 3 * eos["changed"]
+    # The same shape on the Dashboard and on Kea: each change written once.
+    wifi = first["meraki"]  # (requests the Dashboard refused with 429 are counted apart)
+    assert wifi["writes"] == wifi["changes"]
+    assert wifi["round_trips"] == wifi["reads"] + wifi["writes"] + wifi["rate_limited"]
+    assert wifi["by_word"]["getNetworkGroupPolicies"] == wifi["targets"] + 3 * wifi["changed"]
+    kea = first["kea"]["by_word"]
+    assert kea["config-get"] == first["kea"]["targets"] + 4 * first["kea"]["changed"]
+    assert kea["config-set"] == kea["config-write"] == first["kea"]["changed"]
 
 
 def test_exit_codes_follow_the_plan(result: dict[str, Any]) -> None:

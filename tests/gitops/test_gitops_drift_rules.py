@@ -150,6 +150,13 @@ def test_sites_command_lists_all_or_the_changed(estate_git: EstateGit, cli) -> N
     assert res.stdout == "man1\n"
     res = cli("sites", "--repo", root, "--changed-since", "no-such-ref")
     assert res.exit_code == 1 and "cannot resolve" in res.output
+    res = cli("sites", "--repo", root, "--batches", "--format", "json")
+    assert res.exit_code == 0
+    assert sorted(s for b in json.loads(res.stdout) for s in b["sites"].split()) == ["lon1", "man1"]
+    res = cli("sites", "--repo", root, "--batches", "--max-jobs", "1", "--format", "json")
+    assert json.loads(res.stdout) == [{"batch": "000", "sites": "lon1 man1"}]
+    res = cli("sites", "--repo", root, "--batches", "--max-jobs", "257")
+    assert res.exit_code == 2 and "--max-jobs" in res.output
 
 
 def test_changed_since_outside_git_is_a_clear_error(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]

@@ -43,7 +43,7 @@ def test_workflows_pass_actionlint() -> None:
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     binary = _actionlint()
-    broken = (WORKFLOWS / "apply.yml").read_text().replace("matrix.site }}", "matrix.sight }}")
+    broken = (WORKFLOWS / "apply.yml").read_text().replace("outputs.batches", "outputs.sight")
     wf = tmp_path / ".github" / "workflows" / "apply.yml"
     wf.parent.mkdir(parents=True)
     wf.write_text(broken)
@@ -66,17 +66,22 @@ def test_plan_workflow_comments_and_annotates() -> None:
 
 
 @pytest.mark.parametrize("name,job", [("apply.yml", "apply"), ("drift.yml", "drift")])
-def test_apply_and_drift_shard_by_site_one_run_per_site(name: str, job: str) -> None:
+def test_apply_and_drift_batch_sites_one_run_per_site(name: str, job: str) -> None:
     wf = _load(name)
     jobs = wf["jobs"]
-    assert "reconciler sites" in "\n".join(s.get("run", "") for s in jobs["sites"]["steps"])
+    listing = "\n".join(s.get("run", "") for s in jobs["sites"]["steps"])
+    assert "reconciler sites" in listing and "--batches" in listing
+    # Both workflows batch with the same number of jobs: a site's batch is the same.
+    assert 'MAX_JOBS: ${{ vars.RECONCILER_MAX_JOBS || \'256\' }}' in (WORKFLOWS / name).read_text()
+    assert '--max-jobs "$MAX_JOBS"' in listing
     j = jobs[job]
     assert j["needs"] == "sites"
-    assert j["strategy"]["matrix"]["site"] == "${{ fromJSON(needs.sites.outputs.sites) }}"
+    assert j["strategy"]["matrix"]["include"] == "${{ fromJSON(needs.sites.outputs.batches) }}"
     # The same group in both workflows: an apply and a drift run never overlap on a site.
-    assert j["concurrency"] == {"group": "reconciler-site-${{ matrix.site }}",
+    assert j["concurrency"] == {"group": "reconciler-batch-${{ matrix.batch }}",
                                 "cancel-in-progress": False}
     runs = "\n".join(s.get("run", "") for s in j["steps"])
+    assert "for site in $SITES" in runs  # one after another within the job
     assert "GITHUB_STEP_SUMMARY" in runs and "reconciler/applied/$SITE" in runs
 
 
@@ -91,7 +96,7 @@ def test_shell_steps_are_checked_when_shellcheck_is_installed(tmp_path: Path) ->
     if shutil.which("shellcheck") is None:
         pytest.skip(reason="shellcheck not installed (scripts/system-packages.sh installs it as root)")
     sloppy = (WORKFLOWS / "apply.yml").read_text().replace(
-        'echo "sites=$sites" >> "$GITHUB_OUTPUT"', "echo sites=$sites >> $GITHUB_OUTPUT")
+        'echo "batches=$batches" >> "$GITHUB_OUTPUT"', "echo batches=$batches >> $GITHUB_OUTPUT")
     wf = tmp_path / ".github" / "workflows" / "apply.yml"
     wf.parent.mkdir(parents=True)
     wf.write_text(sloppy)

@@ -66,11 +66,18 @@ def test_platforms_appear_only_once_their_targets_exist() -> None:
             for p in sp["ports"]]
     assert any("GigabitEthernet1/0/" in r for r in refs)
     assert all(k in s for s in mixed.values() for k in ("wifi", "radius", "pbx"))
+    assert not any("dhcp" in s for s in mixed.values())  # Kea not known: no DHCP
+    with_kea, _ = generate(Sizes(2, 4, 8, switches=6, platforms=every | {"kea"},
+                                 organizations=2))
+    assert all(s["dhcp"]["platform"] == "kea" for s in with_kea.values())
+    # Wi-Fi spread over the organisations asked for (each has its own rate limit).
+    assert len({s["wifi"]["organization_id"] for s in with_kea.values()}) == 2
 
 
 def test_mixed_platform_estate_validates(tmp_path: Path, cli: Callable[..., Any]) -> None:
-    every = frozenset({"arista_eos", "cisco_ios", "meraki", "freeradius", "asterisk"})
-    write_estate(Sizes(2, 10, 30, switches=5, platforms=every), tmp_path / "mixed")
+    every = frozenset({"arista_eos", "cisco_ios", "meraki", "freeradius", "asterisk", "kea"})
+    write_estate(Sizes(2, 10, 30, switches=5, platforms=every, organizations=2),
+                 tmp_path / "mixed")
     res = cli("validate", "--repo", str(tmp_path / "mixed"))
     assert res.exit_code == 0, res.output
 
