@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
-           "#17becf")
+           "#17becf", "#7f7f7f", "#bcbd22")
 W, H = 460, 300  # one panel
 LEFT, TOP, BOTTOM = 60, 40, 50
 
@@ -33,7 +33,7 @@ def _panel(x0: int, title: str, unit: str, series: dict[str, list[tuple[int, flo
     lo, hi = min(values), max(values)
     ticks = _ticks(lo, hi)
     a, b = math.log10(ticks[0]), math.log10(max(hi, ticks[-1]))
-    pw, ph = W - LEFT - 20, H - TOP - BOTTOM
+    pw, ph = W - LEFT - 55, H - TOP - BOTTOM  # room for the last size's label
 
     def xy(i: int, v: float) -> tuple[float, float]:
         x = x0 + LEFT + (pw * i / max(1, len(labels) - 1))
