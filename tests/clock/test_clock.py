@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -70,8 +71,12 @@ def test_reconciler_today_sets_the_day(monkeypatch: pytest.MonkeyPatch) -> None:
         clock.today()
 
 
-def test_the_suite_runs_on_a_day_that_is_not_the_machines() -> None:
-    assert clock.today() != dt.date.today()
+def test_the_suite_runs_on_a_pinned_day() -> None:
+    """tests/conftest.py pins the day for the whole suite, so nothing falls back to the
+    machine's calendar (whatever day the suite runs on)."""
+    pinned = os.environ.get(clock.ENV_TODAY)
+    assert pinned, "tests/conftest.py pins RECONCILER_TODAY for the whole suite"
+    assert clock.today() == dt.date.fromisoformat(pinned)
 
 
 def test_at_defaults_to_the_clock(monkeypatch: pytest.MonkeyPatch, estate_dir: Path,
