@@ -80,16 +80,22 @@ def read_endpoints(path: Path | None) -> dict[str, dict[str, Any]]:
     return {str(t): dict(f) for t, f in targets.items() if isinstance(f, dict)}
 
 
+def pointed(spec: TargetSpec, overrides: Mapping[str, Any],
+            templates_dir: Path | None) -> TargetSpec:
+    """Where the target is reached now (`overrides`, e.g. the lab's endpoints), and the
+    estate's templates it renders with; a `templates_dir` from anywhere else is dropped."""
+    settings = {**spec.settings, **overrides}
+    settings.pop("templates_dir", None)
+    if templates_dir is not None:
+        settings["templates_dir"] = str(templates_dir)
+    return TargetSpec(spec.id, spec.platform, spec.site, settings, spec.scope, spec.credentials)
+
+
 def with_settings(specs: Mapping[str, TargetSpec], overrides: Mapping[str, Mapping[str, Any]],
                   templates_dir: Path | None) -> dict[str, TargetSpec]:
     """Specs pointed at their endpoints, rendering with the estate's templates if any."""
-    out = {}
-    for tid, spec in specs.items():
-        extra = dict(overrides.get(tid, {}))
-        if templates_dir is not None:
-            extra["templates_dir"] = str(templates_dir)
-        out[tid] = spec.with_settings(**extra) if extra else spec
-    return out
+    return {tid: pointed(spec, overrides.get(tid, {}), templates_dir)
+            for tid, spec in specs.items()}
 
 
 def compile_for(root: Path, estate: Estate, at: dt.date, sites: Iterable[str] | None,

@@ -45,7 +45,7 @@ from .applying import (
     plan_sites,
     session,
 )
-from .desired import Desired, compile_for, load, read_endpoints
+from .desired import Desired, compile_for, load, pointed, read_endpoints, with_settings
 from .events import Event, EventSink, ignore, progress
 from .status import live_status
 
@@ -108,12 +108,12 @@ class Reconciler:
 
     def _spec(self, spec: TargetSpec) -> TargetSpec:
         """Where the target is reached now, and the estate's templates it renders with."""
-        settings = {**spec.settings, **self.endpoints.get(spec.id, {})}
-        settings.pop("templates_dir", None)
-        if self.templates_dir is not None:
-            settings["templates_dir"] = str(self.templates_dir)
-        return TargetSpec(spec.id, spec.platform, spec.site, settings, spec.scope,
-                          spec.credentials)
+        return pointed(spec, self.endpoints.get(spec.id, {}), self.templates_dir)
+
+    def _pointed(self, state: DesiredState) -> DesiredState:
+        """The targets where they are reached now, rendering with the estate's templates."""
+        return DesiredState(state.at, with_settings(state.targets, self.endpoints,
+                                                    self.templates_dir), state.resources)
 
     # -- plan ------------------------------------------------------------------------
     def plan(self, request: PlanRequest = EVERYTHING,
@@ -142,8 +142,7 @@ class Reconciler:
         return plan_report(plan, desired.estate, desired.scope, self.registry)
 
     def plan_desired(self, desired: Desired, policy: ApplyPolicy = DEFAULT_POLICY) -> Plan:
-        state = DesiredState(desired.at, {t: self._spec(s) for t, s in desired.state.targets.items()},
-                             desired.state.resources)
+        state = self._pointed(desired.state)
         with progress(self.events, len(state.targets), "reading") as step:
             plan = make_plan(state, self.registry, self.creds, progress=step)
         finish_plan(plan, self.repo, desired.estate, desired.at, desired.scope,
@@ -277,8 +276,6 @@ class Reconciler:
                         sites: Sequence[str] = ()) -> dict[str, list[dict[str, Any]]]:
         """The occupier's objects on the live systems of its sites next to git's."""
         desired = self.desired(at)
-        state = desired.state.select(t for t, spec in desired.state.targets.items()
-                                     if not sites or spec.site in sites)
-        state = DesiredState(state.at, {t: self._spec(s) for t, s in state.targets.items()},
-                             state.resources)
+        state = self._pointed(desired.state.select(
+            t for t, spec in desired.state.targets.items() if not sites or spec.site in sites))
         return live_status(state, occupier, self.registry, self.creds)
